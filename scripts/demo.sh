@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The demo: builds and installs jira_fdw into Postgres 15, starts the bundled fake Jira with
+# generated data and a Postgres cluster, and runs a few real queries through the extension.
+# Both servers keep running afterwards so you can try your own queries (see the end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+
+DEMO_DIR=${JIRA_FDW_DEMO_DIR:-/tmp/jira_fdw_demo}
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_PORT=${JIRA_FDW_DEMO_PG_PORT:-5499}
+FAKE_PORT=${JIRA_FDW_DEMO_FAKE_PORT:-8765}
+
+FAKE=$(bash scripts/build-fake.sh | tail -n 1)
+echo "==> cargo pgrx install --release"
+cargo pgrx install --release --pg-config "$PG_BIN/pg_config" >/dev/null
+
+mkdir -p "$DEMO_DIR"
+chown postgres "$DEMO_DIR"
+
+# The fake Jira: 500 issues, stopped first if an earlier demo left one running.
+if [ -f "$DEMO_DIR/fake.pid" ]; then kill "$(cat "$DEMO_DIR/fake.pid")" 2>/dev/null || true; fi
+"$FAKE" --port "$FAKE_PORT" --issues 500 --seed 42 --no-stdin-watch >"$DEMO_DIR/fake.log" 2>&1 &
+echo $! >"$DEMO_DIR/fake.pid"
+for _ in $(seq 1 50); do grep -q LISTENING "$DEMO_DIR/fake.log" && break; sleep 0.1; done
+grep LISTENING "$DEMO_DIR/fake.log"
+
+# A Postgres cluster of its own, run by the postgres user.
+if [ -f "$DEMO_DIR/pg/postmaster.pid" ]; then
+  sudo -u postgres "$PG_BIN/pg_ctl" -D "$DEMO_DIR/pg" stop -m fast >/dev/null || true
+fi
+rm -rf "$DEMO_DIR/pg"
+sudo -u postgres "$PG_BIN/initdb" -D "$DEMO_DIR/pg" -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+sudo -u postgres "$PG_BIN/pg_ctl" -D "$DEMO_DIR/pg" -l "$DEMO_DIR/pg.log" -w \
+  -o "-p $PG_PORT -k $DEMO_DIR -c listen_addresses=''" start >/dev/null
+
+PSQL=(sudo -u postgres psql -X -h "$DEMO_DIR" -p "$PG_PORT" -d postgres -v ON_ERROR_STOP=1)
+"${PSQL[@]}" -q <<SQL
+CREATE EXTENSION jira_fdw;
+CREATE SERVER jira FOREIGN DATA WRAPPER jira_fdw
+  OPTIONS (url 'http://127.0.0.1:$FAKE_PORT', auth_scheme 'APIToken');
+CREATE USER MAPPING FOR CURRENT_USER SERVER jira
+  OPTIONS (user 'tester@example.com', api_token 'tok-ABC123secret');
+CREATE SCHEMA jira;
+CREATE FOREIGN TABLE jira.issues (
+  id bigint, key text, project_key text, project_name text, issue_type_name text,
+  status_name text, status_category text, priority_name text, summary text, description text,
+  labels text[], assignee_account_id text, assignee_display_name text,
+  created timestamptz, updated timestamptz, due_date date, time_spent_seconds bigint, jql text
+) SERVER jira OPTIONS (entity 'issues');
+CREATE TABLE teams (account_id text PRIMARY KEY, team text);
+SQL
+"${PSQL[@]}" -q -c "INSERT INTO teams SELECT DISTINCT assignee_account_id, 'team ' || (row_number() OVER ())::text FROM (SELECT DISTINCT assignee_account_id FROM jira.issues WHERE assignee_account_id IS NOT NULL) a"
+
+run() { echo; echo "jira_demo=# $1"; "${PSQL[@]}" -c "$1"; }
+run "SELECT key, status_name, left(summary, 40) AS summary, created FROM jira.issues WHERE project_key = 'ALPHA' ORDER BY created DESC LIMIT 5;"
+run "SELECT status_category, count(*) FROM jira.issues GROUP BY 1 ORDER BY 2 DESC;"
+run "SELECT key, project_name, labels, due_date FROM jira.issues WHERE key IN ('SET-1', 'BETA-2', 'NOPE-9');"
+run "SELECT t.team, count(*) AS issues, sum(i.time_spent_seconds) / 3600 AS hours FROM jira.issues i JOIN teams t ON t.account_id = i.assignee_account_id GROUP BY 1 ORDER BY 1;"
+run "EXPLAIN (VERBOSE, COSTS OFF) SELECT key, summary FROM jira.issues WHERE project_key IN ('SET', 'OPS') AND status_name = 'Done';"
+run "SELECT count(*) FROM jira.issues WHERE jql = 'project = OPS AND labels IS EMPTY';"
+
+cat <<EOF2
+
+The demo cluster and the fake Jira are still running:
+  psql:  sudo -u postgres psql -h $DEMO_DIR -p $PG_PORT -d postgres
+  stop:  sudo -u postgres $PG_BIN/pg_ctl -D $DEMO_DIR/pg stop; kill \$(cat $DEMO_DIR/fake.pid)
+EOF2

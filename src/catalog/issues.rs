@@ -1,0 +1,248 @@
+//! The `issues` entity: columns of the contract, read from `search/jql` and `issue/bulkfetch`.
+
+use serde_json::Value;
+
+use super::value::{date, int, names, rich_text, text, timestamp};
+use super::{Cell, Column, PgType, Source};
+use crate::error::Result;
+
+/// `fields.<field>`.
+fn field<'a>(issue: &'a Value, name: &str) -> Option<&'a Value> {
+    issue.get("fields")?.get(name)
+}
+
+/// `fields.<field>.<member>`.
+fn member<'a>(issue: &'a Value, name: &str, member: &str) -> Option<&'a Value> {
+    field(issue, name)?.get(member)
+}
+
+macro_rules! column {
+    ($name:literal, $ty:ident, [$($f:literal),*], $jql:expr, |$issue:ident| $read:expr) => {
+        Column {
+            name: $name,
+            ty: PgType::$ty,
+            fields: &[$($f),*],
+            jql: $jql,
+            source: Source::Json({
+                fn read($issue: &Value) -> Result<Cell> {
+                    #[allow(unused)]
+                    const NAME: &str = $name;
+                    $read
+                }
+                read
+            }),
+        }
+    };
+}
+
+/// The contract's `issues` columns.
+pub static COLUMNS: &[Column] = &[
+    column!("id", Int8, [], Some("id"), |i| int("id", i.get("id"))),
+    column!("key", Text, [], Some("key"), |i| text("key", i.get("key"))),
+    column!("project_id", Int8, ["project"], None, |i| int(
+        NAME,
+        member(i, "project", "id")
+    )),
+    column!("project_key", Text, ["project"], Some("project"), |i| text(
+        NAME,
+        member(i, "project", "key")
+    )),
+    column!("project_name", Text, ["project"], None, |i| text(
+        NAME,
+        member(i, "project", "name")
+    )),
+    column!("issue_type_id", Text, ["issuetype"], None, |i| text(
+        NAME,
+        member(i, "issuetype", "id")
+    )),
+    column!("issue_type_name", Text, ["issuetype"], None, |i| text(
+        NAME,
+        member(i, "issuetype", "name")
+    )),
+    column!("parent_key", Text, ["parent"], None, |i| text(
+        NAME,
+        member(i, "parent", "key")
+    )),
+    column!("status_id", Text, ["status"], None, |i| text(
+        NAME,
+        member(i, "status", "id")
+    )),
+    column!("status_name", Text, ["status"], Some("status"), |i| text(
+        NAME,
+        member(i, "status", "name")
+    )),
+    column!("status_category", Text, ["status"], None, |i| text(
+        NAME,
+        member(i, "status", "statusCategory").and_then(|c| c.get("name"))
+    )),
+    column!("priority_id", Text, ["priority"], None, |i| text(
+        NAME,
+        member(i, "priority", "id")
+    )),
+    column!("priority_name", Text, ["priority"], None, |i| text(
+        NAME,
+        member(i, "priority", "name")
+    )),
+    column!("resolution_name", Text, ["resolution"], None, |i| text(
+        NAME,
+        member(i, "resolution", "name")
+    )),
+    column!(
+        "resolution_date",
+        Timestamptz,
+        ["resolutiondate"],
+        None,
+        |i| { timestamp(NAME, field(i, "resolutiondate")) }
+    ),
+    column!("summary", Text, ["summary"], None, |i| text(
+        NAME,
+        field(i, "summary")
+    )),
+    column!("description", Text, ["description"], None, |i| rich_text(
+        NAME,
+        field(i, "description")
+    )),
+    column!("environment", Text, ["environment"], None, |i| rich_text(
+        NAME,
+        field(i, "environment")
+    )),
+    column!("labels", TextArray, ["labels"], None, |i| names(
+        NAME,
+        field(i, "labels"),
+        "name"
+    )),
+    column!("components", TextArray, ["components"], None, |i| names(
+        NAME,
+        field(i, "components"),
+        "name"
+    )),
+    column!("fix_versions", TextArray, ["fixVersions"], None, |i| names(
+        NAME,
+        field(i, "fixVersions"),
+        "name"
+    )),
+    column!("assignee_account_id", Text, ["assignee"], None, |i| text(
+        NAME,
+        member(i, "assignee", "accountId")
+    )),
+    column!("assignee_display_name", Text, ["assignee"], None, |i| text(
+        NAME,
+        member(i, "assignee", "displayName")
+    )),
+    column!("reporter_account_id", Text, ["reporter"], None, |i| text(
+        NAME,
+        member(i, "reporter", "accountId")
+    )),
+    column!("reporter_display_name", Text, ["reporter"], None, |i| text(
+        NAME,
+        member(i, "reporter", "displayName")
+    )),
+    column!("creator_account_id", Text, ["creator"], None, |i| text(
+        NAME,
+        member(i, "creator", "accountId")
+    )),
+    column!("creator_display_name", Text, ["creator"], None, |i| text(
+        NAME,
+        member(i, "creator", "displayName")
+    )),
+    column!("created", Timestamptz, ["created"], None, |i| timestamp(
+        NAME,
+        field(i, "created")
+    )),
+    column!("updated", Timestamptz, ["updated"], None, |i| timestamp(
+        NAME,
+        field(i, "updated")
+    )),
+    column!("due_date", Date, ["duedate"], None, |i| date(
+        NAME,
+        field(i, "duedate")
+    )),
+    column!("time_spent_seconds", Int8, ["timespent"], None, |i| int(
+        NAME,
+        field(i, "timespent")
+    )),
+    column!(
+        "original_estimate_seconds",
+        Int8,
+        ["timeoriginalestimate"],
+        None,
+        |i| int(NAME, field(i, "timeoriginalestimate"))
+    ),
+    column!("fields", Jsonb, ["*all"], None, |i| Ok(
+        match i.get("fields") {
+            Some(f) => Cell::Json(f.clone()),
+            None => Cell::Null,
+        }
+    )),
+    Column {
+        name: "jql",
+        ty: PgType::Text,
+        fields: &[],
+        jql: None,
+        source: Source::Jql,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(name: &str, issue: &Value) -> Cell {
+        let col = COLUMNS.iter().find(|c| c.name == name).unwrap();
+        match col.source {
+            Source::Json(r) => r(issue).unwrap(),
+            Source::Jql => panic!("pseudo-column"),
+        }
+    }
+
+    #[test]
+    fn reads_a_recorded_cloud_issue() {
+        let raw = include_str!("../../tests/data/cloud_issue.json");
+        let issue: Value = serde_json::from_str(raw).unwrap();
+        assert_eq!(read("id", &issue), Cell::Int(10002));
+        assert_eq!(read("key", &issue), Cell::Text("ED-1".into()));
+        assert_eq!(read("project_key", &issue), Cell::Text("ED".into()));
+        assert_eq!(read("project_id", &issue), Cell::Int(10000));
+        assert_eq!(read("status_category", &issue), Cell::Text("To Do".into()));
+        assert_eq!(read("assignee_account_id", &issue), Cell::Null);
+        assert_eq!(
+            read("labels", &issue),
+            Cell::TextArray(vec!["bugfix".into(), "blitz_test".into()])
+        );
+        assert_eq!(read("components", &issue), Cell::TextArray(vec![]));
+        let Cell::Timestamp(created) = read("created", &issue) else {
+            panic!("created is not a timestamp")
+        };
+        assert_eq!(created.to_rfc3339(), "2020-01-01T10:11:12.345+05:30");
+        assert_eq!(
+            read("description", &issue),
+            Cell::Text("Order entry fails when selecting supplier.\n\n- one\n- two".into())
+        );
+        assert_eq!(read("time_spent_seconds", &issue), Cell::Int(3600));
+        assert_eq!(read("due_date", &issue), Cell::Null);
+    }
+
+    #[test]
+    fn missing_fields_are_null_not_errors() {
+        let issue = json!({"id": "1", "key": "A-1", "fields": {}});
+        for col in COLUMNS {
+            if let Source::Json(r) = col.source {
+                let cell = r(&issue).unwrap();
+                if !matches!(col.name, "id" | "key" | "fields") {
+                    assert_eq!(cell, Cell::Null, "{}", col.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wrong_json_types_are_errors() {
+        let issue = json!({"id": "1", "key": "A-1", "fields": {"labels": "oops", "created": 5}});
+        let col = COLUMNS.iter().find(|c| c.name == "labels").unwrap();
+        let Source::Json(r) = col.source else {
+            panic!()
+        };
+        assert!(r(&issue).is_err());
+    }
+}

@@ -1,0 +1,163 @@
+//! The entities the extension serves: for each table its columns, their Postgres types, how each
+//! value is read from Jira's JSON, and which JQL field a column maps to.
+
+pub mod adf;
+mod issues;
+mod value;
+
+pub use value::{Cell, PgType};
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Reads one column's value from an issue's JSON.
+pub type Reader = fn(&Value) -> Result<Cell>;
+
+/// How a column gets its value.
+#[derive(Clone, Copy)]
+pub enum Source {
+    /// Read from the entity's JSON object.
+    Json(Reader),
+    /// The `jql` pseudo-column: echoes the JQL the user passed in `WHERE jql = '...'`.
+    Jql,
+}
+
+/// One column of an entity.
+#[derive(Clone, Copy)]
+pub struct Column {
+    /// The column name users write (snake_case).
+    pub name: &'static str,
+    /// Its Postgres type.
+    pub ty: PgType,
+    /// The Jira fields (`fields=` names) needed to fill it; empty for top-level `id`/`key`.
+    pub fields: &'static [&'static str],
+    /// The JQL field `=`/`IN` on this column are pushed to, if any.
+    pub jql: Option<&'static str>,
+    /// Where the value comes from.
+    pub source: Source,
+}
+
+/// A table kind, named by the foreign table's `entity` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// `search/jql` over issues.
+    Issues,
+}
+
+impl Entity {
+    /// Every entity, for messages and IMPORT FOREIGN SCHEMA.
+    pub const ALL: &'static [Entity] = &[Entity::Issues];
+
+    /// The entity's table name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Entity::Issues => "issues",
+        }
+    }
+
+    /// Parses the `entity` option (case-insensitive).
+    pub fn parse(value: &str) -> Result<Entity> {
+        Entity::ALL
+            .iter()
+            .copied()
+            .find(|e| e.name().eq_ignore_ascii_case(value.trim()))
+            .ok_or_else(|| {
+                Error::option(
+                    format!("unknown entity \"{value}\""),
+                    Some(format!(
+                        "Known entities: {}.",
+                        Entity::ALL
+                            .iter()
+                            .map(|e| e.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                )
+            })
+    }
+
+    /// The entity's columns, in their documented order.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Entity::Issues => issues::COLUMNS,
+        }
+    }
+
+    /// Finds a column by name, or explains which names are valid.
+    pub fn column(self, name: &str) -> Result<&'static Column> {
+        self.columns()
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| Error::Definition {
+                message: format!(
+                    "column \"{name}\" is not a column of the Jira entity \"{}\"",
+                    self.name()
+                ),
+                hint: Some(format!(
+                    "Valid columns: {}.",
+                    self.columns()
+                        .iter()
+                        .map(|c| c.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            })
+    }
+}
+
+/// The Jira fields to request for a set of columns, deduplicated, in a stable order.
+/// A column that needs the raw `fields` object turns the request into `*all`.
+pub fn fields_for(columns: &[&Column]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for column in columns {
+        for field in column.fields {
+            if *field == "*all" {
+                return vec!["*all".to_string()];
+            }
+            if !out.iter().any(|f| f == field) {
+                out.push(field.to_string());
+            }
+        }
+    }
+    if out.is_empty() {
+        // Jira's default; asking explicitly keeps the request self-describing.
+        out.push("id".to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_column_lists_valid_ones() {
+        let err = Entity::Issues.column("sumary").unwrap_err();
+        assert!(err.to_string().contains("\"sumary\""));
+        let hint = err.hint().unwrap();
+        assert!(hint.contains("summary") && hint.contains("status_name"));
+    }
+
+    #[test]
+    fn fields_are_deduplicated_and_all_wins() {
+        let cols = Entity::Issues.columns();
+        let pick = |n: &str| cols.iter().find(|c| c.name == n).unwrap();
+        assert_eq!(
+            fields_for(&[pick("status_name"), pick("status_id"), pick("key")]),
+            vec!["status"]
+        );
+        assert_eq!(fields_for(&[pick("key")]), vec!["id"]);
+        assert_eq!(fields_for(&[pick("summary"), pick("fields")]), vec!["*all"]);
+    }
+
+    #[test]
+    fn entity_names_parse_case_insensitively() {
+        assert_eq!(Entity::parse("Issues").unwrap(), Entity::Issues);
+        assert!(Entity::parse("issue")
+            .unwrap_err()
+            .hint()
+            .unwrap()
+            .contains("issues"));
+    }
+}

@@ -1,0 +1,13 @@
+//! The Postgres side: handler, validator, planner and executor callbacks, EXPLAIN. Everything
+//! here is a thin layer over the pure core; every `unsafe` block says why it is sound.
+
+mod datum;
+mod explain;
+mod handler;
+mod nodes;
+mod plan;
+mod quals;
+mod report;
+mod scan;
+mod table;
+mod validator;

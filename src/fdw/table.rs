@@ -1,0 +1,135 @@
+//! A foreign table's definition read from the catalogs: its entity, which catalog column each
+//! attribute is, and the connection options of its server and user mapping.
+
+use std::ffi::CStr;
+
+use pgrx::pg_sys;
+use pgrx::pg_sys::PgTryBuilder;
+use pgrx::PgSqlErrorCode;
+
+use super::nodes::def_elems;
+use crate::catalog::{Column, Entity, PgType};
+use crate::error::{Error, Result};
+use crate::options::{self, ConnectionConfig, Context};
+
+/// What the planner and executor need to know about a foreign table.
+pub struct TableDef {
+    /// For each attribute (index = attnum - 1) its catalog column; `None` for dropped ones.
+    pub columns: Vec<Option<&'static Column>>,
+    /// The table's foreign server.
+    pub server: pg_sys::Oid,
+    /// The table's normalized options.
+    pub options: Vec<(String, String)>,
+}
+
+fn type_oid(ty: PgType) -> pg_sys::Oid {
+    match ty {
+        PgType::Int8 => pg_sys::INT8OID,
+        PgType::Text => pg_sys::TEXTOID,
+        PgType::TextArray => pg_sys::TEXTARRAYOID,
+        PgType::Timestamptz => pg_sys::TIMESTAMPTZOID,
+        PgType::Date => pg_sys::DATEOID,
+        PgType::Jsonb => pg_sys::JSONBOID,
+    }
+}
+
+/// Reads the definition of foreign table `relid`, checking every column against the entity.
+pub fn load(relid: pg_sys::Oid) -> Result<TableDef> {
+    // SAFETY: relid is a foreign table the planner or executor already holds a lock on;
+    // GetForeignTable errors (rather than returning null) when it does not exist.
+    let (server, raw_options, relname) = unsafe {
+        let table = pg_sys::GetForeignTable(relid);
+        let name = pg_sys::get_rel_name(relid);
+        let relname = if name.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(name).to_string_lossy().into_owned()
+        };
+        ((*table).serverid, def_elems((*table).options), relname)
+    };
+    let options = options::normalize(&raw_options, Context::Table)?;
+    let entity = match options.iter().find(|(k, _)| k == "entity") {
+        Some((_, v)) => Entity::parse(v)?,
+        None => Entity::parse(&relname).map_err(|_| Error::MissingOption {
+            message: format!("foreign table \"{relname}\" has no \"entity\" option"),
+            hint: "ALTER FOREIGN TABLE ... OPTIONS (ADD entity 'issues')".into(),
+        })?,
+    };
+    let mut columns = Vec::new();
+    // SAFETY: RelationIdGetRelation returns a refcounted relcache entry (the relation is
+    // locked by the caller), released by RelationClose below; attrs has natts entries.
+    unsafe {
+        let rel = pg_sys::RelationIdGetRelation(relid);
+        if rel.is_null() {
+            return Err(Error::Definition {
+                message: format!("foreign table with OID {} does not exist", relid.to_u32()),
+                hint: None,
+            });
+        }
+        let desc = (*rel).rd_att;
+        let natts = (*desc).natts as usize;
+        let mut result = Ok(());
+        for i in 0..natts {
+            let attr = (*desc).attrs.as_ptr().add(i);
+            if (*attr).attisdropped {
+                columns.push(None);
+                continue;
+            }
+            let name = CStr::from_ptr((*attr).attname.data.as_ptr())
+                .to_string_lossy()
+                .into_owned();
+            match entity.column(&name) {
+                Ok(column) if (*attr).atttypid == type_oid(column.ty) => columns.push(Some(column)),
+                Ok(column) => {
+                    result = Err(Error::Definition {
+                        message: format!(
+                            "column \"{name}\" of foreign table \"{relname}\" must be of type {}",
+                            column.ty.sql_name()
+                        ),
+                        hint: Some(format!(
+                            "ALTER FOREIGN TABLE {relname} ALTER COLUMN {name} TYPE {}",
+                            column.ty.sql_name()
+                        )),
+                    });
+                    break;
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        pg_sys::RelationClose(rel);
+        result?;
+    }
+    Ok(TableDef {
+        columns,
+        server,
+        options,
+    })
+}
+
+/// The connection configuration of the table's server for the current user: SERVER options
+/// merged with the USER MAPPING's (which may be absent when the server holds a service account).
+pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
+    // SAFETY: the server OID comes from the foreign table's catalog entry.
+    let server_raw = unsafe { def_elems((*pg_sys::GetForeignServer(def.server)).options) };
+    let server_id = def.server;
+    let mapping_raw = PgTryBuilder::new(|| {
+        // SAFETY: GetUserMapping returns a valid mapping or raises "user mapping not found",
+        // which is caught below before anything was allocated that would need cleanup.
+        unsafe { def_elems((*pg_sys::GetUserMapping(pg_sys::GetUserId(), server_id)).options) }
+    })
+    .catch_when(PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT, |_| Vec::new())
+    .execute();
+    let server = options::normalize(&server_raw, Context::Server)?;
+    let mapping = options::normalize(&mapping_raw, Context::UserMapping)?;
+    let mut config = options::connection_config(&server, &mapping)?;
+    if let Some((_, v)) = def.options.iter().find(|(k, _)| k == "page_size") {
+        // Already validated by normalize; the table overrides the server.
+        if let Ok(n) = v.trim().parse() {
+            config.page_size = n;
+        }
+    }
+    Ok(config)
+}

@@ -1,0 +1,303 @@
+//! The HTTP client: one request at a time with connect and request timeouts, retries of rate
+//! limits and broken responses, and Jira's errors turned into [`Error`]s without secrets.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use url::Url;
+
+use crate::auth::authorization_header;
+use crate::error::{Error, Result};
+use crate::options::ConnectionConfig;
+
+/// Longest wait a `Retry-After` header can impose before a retry.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// First backoff step when Jira gives no `Retry-After`; doubled per attempt.
+const BACKOFF_BASE: Duration = Duration::from_millis(250);
+/// Cap of the exponential backoff.
+const BACKOFF_CAP: Duration = Duration::from_secs(30);
+
+/// A client for one Jira site and one set of credentials.
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    authorization: String,
+    scheme: &'static str,
+    max_retries: u32,
+    request_timeout: Duration,
+}
+
+/// What one attempt produced: a value, a final error, or a reason to try again after a pause.
+enum Attempt {
+    Done(Value),
+    Retry { after: Option<Duration>, why: Error },
+}
+
+impl Client {
+    /// Builds a client; no request is made yet.
+    pub fn new(config: &ConnectionConfig) -> Result<Client> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("jira_fdw/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Connection(format!("cannot build the HTTP client: {e}")))?;
+        let mut base = config.url.clone();
+        let path = base.path().trim_end_matches('/').to_string();
+        base.set_path(&path);
+        Ok(Client {
+            http,
+            base,
+            authorization: authorization_header(&config.credentials),
+            scheme: config.credentials.scheme(),
+            max_retries: config.max_retries,
+            request_timeout: config.request_timeout,
+        })
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        let joined = format!("{}{}", self.base.as_str().trim_end_matches('/'), path);
+        Url::parse(&joined).map_err(|e| Error::Connection(format!("bad request URL: {e}")))
+    }
+
+    /// `POST path` with a JSON body, answering Jira's JSON. Only used for reads (search, bulk
+    /// fetch), which are safe to repeat, so broken answers are retried.
+    pub async fn post_json(&self, path: &str, body: &Value) -> Result<Value> {
+        self.request(Method::POST, path, Some(body)).await
+    }
+
+    /// `GET path`, answering Jira's JSON.
+    pub async fn get_json(&self, path: &str) -> Result<Value> {
+        self.request(Method::GET, path, None).await
+    }
+
+    async fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
+        let url = self.url(path)?;
+        let what = format!("{method} {path}");
+        let mut attempt = 0u32;
+        loop {
+            let mut builder = self
+                .http
+                .request(method.clone(), url.clone())
+                .header(AUTHORIZATION, &self.authorization)
+                .header(ACCEPT, "application/json");
+            if let Some(body) = body {
+                builder = builder.json(body);
+            }
+            match self.attempt(builder, &what).await? {
+                Attempt::Done(value) => return Ok(value),
+                Attempt::Retry { after, why } => {
+                    if attempt >= self.max_retries {
+                        return Err(why);
+                    }
+                    let pause = after.unwrap_or_else(|| backoff(attempt));
+                    tokio::time::sleep(pause).await;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    async fn attempt(&self, builder: reqwest::RequestBuilder, what: &str) -> Result<Attempt> {
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(e) if e.is_timeout() => {
+                return Err(Error::Connection(format!(
+                    "Jira did not answer {what} within {} s (request_timeout)",
+                    self.request_timeout.as_secs_f64()
+                )))
+            }
+            Err(e) => {
+                return Ok(Attempt::Retry {
+                    after: None,
+                    why: Error::Connection(format!(
+                        "cannot reach Jira at {}: {}",
+                        self.base,
+                        error_chain(&e)
+                    )),
+                })
+            }
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        if login_failed(&headers) && status != StatusCode::TOO_MANY_REQUESTS {
+            return Err(Error::Auth {
+                scheme: self.scheme.to_string(),
+                message: "Jira answered as to an anonymous user (X-Seraph-LoginReason: AUTHENTICATED_FAILED)".into(),
+            });
+        }
+        let bytes = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.is_timeout() => {
+                return Err(Error::Connection(format!(
+                    "Jira did not finish answering {what} within {} s (request_timeout)",
+                    self.request_timeout.as_secs_f64()
+                )))
+            }
+            Err(e) => {
+                return Ok(Attempt::Retry {
+                    after: None,
+                    why: Error::Connection(format!(
+                        "Jira's answer to {what} broke off: {}",
+                        error_chain(&e)
+                    )),
+                })
+            }
+        };
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(Error::Auth {
+                scheme: self.scheme.to_string(),
+                message: jira_message(&bytes),
+            });
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+            return Ok(Attempt::Retry {
+                after: retry_after(&headers),
+                why: Error::Jira {
+                    status: status.as_u16(),
+                    what: what.to_string(),
+                    message: format!(
+                        "{} (gave up after {} retries; raise max_retries or try later)",
+                        jira_message(&bytes),
+                        self.max_retries
+                    ),
+                },
+            });
+        }
+        if !status.is_success() {
+            return Err(Error::Jira {
+                status: status.as_u16(),
+                what: what.to_string(),
+                message: jira_message(&bytes),
+            });
+        }
+        match serde_json::from_slice(&bytes) {
+            Ok(value) => Ok(Attempt::Done(value)),
+            Err(e) => Ok(Attempt::Retry {
+                after: None,
+                why: Error::Connection(format!(
+                    "Jira's answer to {what} is not valid JSON ({e}); it starts with: {}",
+                    preview(&bytes)
+                )),
+            }),
+        }
+    }
+}
+
+fn login_failed(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-seraph-loginreason")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("AUTHENTICATED_FAILED"))
+}
+
+/// `Retry-After` in seconds, capped.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds: f64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    if !seconds.is_finite() || seconds < 0.0 {
+        return None;
+    }
+    Some(Duration::from_secs_f64(seconds).min(MAX_RETRY_AFTER))
+}
+
+/// Capped exponential backoff for the n-th retry (from 0).
+fn backoff(attempt: u32) -> Duration {
+    BACKOFF_BASE
+        .saturating_mul(2u32.saturating_pow(attempt))
+        .min(BACKOFF_CAP)
+}
+
+/// Jira's own error text from `{"errorMessages":[...],"errors":{...}}` or `{"message":...}`,
+/// else the start of the body.
+pub(crate) fn jira_message(body: &[u8]) -> String {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return preview(body);
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(list) = value.get("errorMessages").and_then(Value::as_array) {
+        parts.extend(list.iter().filter_map(Value::as_str).map(str::to_string));
+    }
+    if let Some(map) = value.get("errors").and_then(Value::as_object) {
+        parts.extend(
+            map.iter()
+                .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or(&v.to_string()))),
+        );
+    }
+    if let Some(m) = value.get("message").and_then(Value::as_str) {
+        parts.push(m.to_string());
+    }
+    if parts.is_empty() {
+        preview(body)
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn preview(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut shown: String = text.chars().take(200).collect();
+    if text.chars().count() > 200 {
+        shown.push_str("...");
+    }
+    if shown.trim().is_empty() {
+        "(empty body)".to_string()
+    } else {
+        shown
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_come_from_every_error_shape() {
+        assert_eq!(
+            jira_message(br#"{"errorMessages":["a","b"],"errors":{"jql":"bad"}}"#),
+            "a; b; jql: bad"
+        );
+        assert_eq!(
+            jira_message(br#"{"message":"Client must be authenticated","status-code":401}"#),
+            "Client must be authenticated"
+        );
+        assert_eq!(jira_message(b"<html>proxy</html>"), "<html>proxy</html>");
+        assert_eq!(jira_message(b""), "(empty body)");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(0), Duration::from_millis(250));
+        assert_eq!(backoff(2), Duration::from_secs(1));
+        assert_eq!(backoff(40), BACKOFF_CAP);
+    }
+
+    #[test]
+    fn retry_after_is_read_and_capped() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, "2".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        h.insert(RETRY_AFTER, "100000".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(MAX_RETRY_AFTER));
+        h.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+}

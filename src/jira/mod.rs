@@ -1,0 +1,10 @@
+//! Talking to Jira: the HTTP client with its timeouts and retries, the runtime that waits for it
+//! while watching for cancellation, and the paging of issue searches.
+
+mod client;
+mod pager;
+mod runtime;
+
+pub use client::Client;
+pub use pager::{Pager, Strategy};
+pub use runtime::block_on;

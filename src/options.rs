@@ -1,0 +1,571 @@
+//! Option names, their normalization and validation, and the merge of SERVER and USER MAPPING
+//! options into one connection configuration.
+//!
+//! Names are matched case-insensitively and without underscores, so CData's property names
+//! (`AuthScheme`, `APIToken`) work as written; `connection_string 'User=..;APIToken=..'` is
+//! expanded into the same options.
+
+use std::time::Duration;
+
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// The catalog an option list belongs to (the validator's `catalog` argument).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// `CREATE FOREIGN DATA WRAPPER ... OPTIONS`.
+    Wrapper,
+    /// `CREATE SERVER ... OPTIONS`.
+    Server,
+    /// `CREATE USER MAPPING ... OPTIONS`.
+    UserMapping,
+    /// `CREATE FOREIGN TABLE ... OPTIONS`.
+    Table,
+    /// Column options.
+    Column,
+}
+
+impl Context {
+    fn describe(self) -> &'static str {
+        match self {
+            Context::Wrapper => "foreign-data wrapper",
+            Context::Server => "server",
+            Context::UserMapping => "user mapping",
+            Context::Table => "foreign table",
+            Context::Column => "column",
+        }
+    }
+}
+
+use Context::{Server, Table, UserMapping};
+
+/// One known option: its documented snake_case name, extra spellings, where it may appear, and
+/// whether its value is a secret (never echoed).
+struct Spec {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    contexts: &'static [Context],
+}
+
+/// Secrets may live on the user mapping or, for shared service accounts, on the server.
+const SECRET_PLACES: &[Context] = &[Server, UserMapping];
+
+const SPECS: &[Spec] = &[
+    Spec {
+        name: "url",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "auth_scheme",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "connect_timeout",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "request_timeout",
+        aliases: &["timeout"],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "page_size",
+        aliases: &["max_results"],
+        contexts: &[Server, Table],
+    },
+    Spec {
+        name: "max_retries",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "connection_string",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "user",
+        aliases: &["username"],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "password",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "api_token",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "entity",
+        aliases: &["table"],
+        contexts: &[Table],
+    },
+];
+
+/// The auth schemes this build implements.
+pub const AUTH_SCHEMES: &[&str] = &["APIToken", "Basic"];
+
+/// CData's schemes that are planned but not implemented yet; named so the error is precise.
+const PLANNED_AUTH_SCHEMES: &[&str] = &["PAT", "LDAP", "OAuth", "Crowd", "Okta"];
+
+/// Lower-case with underscores, dashes and spaces removed: the key every spelling maps to.
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn find_spec(name: &str) -> Option<&'static Spec> {
+    let folded = fold(name);
+    SPECS
+        .iter()
+        .find(|s| fold(s.name) == folded || s.aliases.iter().any(|a| fold(a) == folded))
+}
+
+/// The known option closest to a misspelled one, for the hint.
+fn closest(name: &str, context: Context) -> Option<&'static str> {
+    let folded = fold(name);
+    SPECS
+        .iter()
+        .filter(|s| s.contexts.contains(&context))
+        .map(|s| (strsim::jaro_winkler(&folded, &fold(s.name)), s.name))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+fn valid_names(context: Context) -> String {
+    let names: Vec<&str> = SPECS
+        .iter()
+        .filter(|s| s.contexts.contains(&context))
+        .map(|s| s.name)
+        .collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Splits a CData-style connection string `Key=Value;Key2="a;b"` into pairs.
+pub fn parse_connection_string(text: &str) -> Result<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ';') {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            return Ok(pairs);
+        }
+        let key: String = chars.by_ref().take_while(|c| *c != '=').collect();
+        let key = key.trim().to_string();
+        if key.is_empty() || key.contains(';') {
+            return Err(Error::option(
+                "connection_string is not a list of Key=Value pairs separated by ';'",
+                Some("Example: connection_string 'User=me@example.com;APIToken=...'".into()),
+            ));
+        }
+        while chars.peek().is_some_and(|c| *c == ' ') {
+            chars.next();
+        }
+        let value = match chars.peek() {
+            Some(&q) if q == '"' || q == '\'' => {
+                chars.next();
+                let mut v = String::new();
+                loop {
+                    match chars.next() {
+                        // A doubled quote stands for one quote character.
+                        Some(c) if c == q && chars.peek() == Some(&q) => {
+                            chars.next();
+                            v.push(q);
+                        }
+                        Some(c) if c == q => break,
+                        Some(c) => v.push(c),
+                        None => {
+                            return Err(Error::option(
+                                format!("connection_string: unterminated quoted value for {key}"),
+                                None,
+                            ))
+                        }
+                    }
+                }
+                v
+            }
+            _ => chars
+                .by_ref()
+                .take_while(|c| *c != ';')
+                .collect::<String>()
+                .trim()
+                .to_string(),
+        };
+        pairs.push((key, value));
+    }
+}
+
+/// Validates the options of one catalog object and returns them under their canonical names,
+/// with `connection_string` expanded. Duplicates (in any spelling) are an error.
+pub fn normalize(options: &[(String, String)], context: Context) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, value) in options {
+        let spec = find_spec(name).filter(|s| s.contexts.contains(&context));
+        let Some(spec) = spec else {
+            let hint = match (find_spec(name), closest(name, context)) {
+                (Some(s), _) => Some(format!(
+                    "Option \"{}\" belongs on a {}; valid options here: {}.",
+                    s.name,
+                    s.contexts
+                        .iter()
+                        .map(|c| c.describe())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    valid_names(context)
+                )),
+                (None, Some(best)) => Some(format!("Perhaps you meant the option \"{best}\".")),
+                (None, None) => Some(format!("Valid options here: {}.", valid_names(context))),
+            };
+            return Err(Error::option(
+                format!(
+                    "invalid option \"{name}\" for a jira_fdw {}",
+                    context.describe()
+                ),
+                hint,
+            ));
+        };
+        if spec.name == "connection_string" {
+            let inner = parse_connection_string(value)?;
+            if inner.iter().any(|(k, _)| fold(k) == "connectionstring") {
+                return Err(Error::option("connection_string cannot nest", None));
+            }
+            for pair in normalize(&inner, context)? {
+                push_unique(&mut out, pair)?;
+            }
+            continue;
+        }
+        check_value(spec.name, value)?;
+        push_unique(&mut out, (spec.name.to_string(), value.clone()))?;
+    }
+    Ok(out)
+}
+
+fn push_unique(out: &mut Vec<(String, String)>, pair: (String, String)) -> Result<()> {
+    if out.iter().any(|(k, _)| *k == pair.0) {
+        return Err(Error::option(
+            format!("option \"{}\" is given more than once", pair.0),
+            Some("Options match without regard to case and underscores.".into()),
+        ));
+    }
+    out.push(pair);
+    Ok(())
+}
+
+/// Checks a value in isolation (never echoing it for secret options).
+fn check_value(name: &str, value: &str) -> Result<()> {
+    match name {
+        "url" => parse_url(value).map(|_| ()),
+        "auth_scheme" => parse_auth_scheme(value).map(|_| ()),
+        "connect_timeout" | "request_timeout" => parse_seconds(name, value).map(|_| ()),
+        "page_size" => parse_int(name, value, 1, 5000).map(|_| ()),
+        "max_retries" => parse_int(name, value, 0, 20).map(|_| ()),
+        "entity" => crate::catalog::Entity::parse(value).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
+fn parse_url(value: &str) -> Result<Url> {
+    let url = Url::parse(value.trim()).map_err(|e| {
+        Error::option(
+            format!("invalid value for option \"url\": {e}"),
+            Some("Give the site's base URL, e.g. 'https://example.atlassian.net'.".into()),
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(Error::option(
+            "invalid value for option \"url\": it must be an http or https URL with a host",
+            Some("Give the site's base URL, e.g. 'https://example.atlassian.net'.".into()),
+        ));
+    }
+    Ok(url)
+}
+
+/// The canonical spelling of an auth scheme, matched case-insensitively.
+pub fn parse_auth_scheme(value: &str) -> Result<&'static str> {
+    let folded = fold(value);
+    if let Some(s) = AUTH_SCHEMES.iter().find(|s| fold(s) == folded) {
+        return Ok(s);
+    }
+    if let Some(s) = PLANNED_AUTH_SCHEMES.iter().find(|s| fold(s) == folded) {
+        return Err(Error::option(
+            format!("auth_scheme \"{s}\" is not supported by this version of jira_fdw"),
+            Some(format!("Supported schemes: {}.", AUTH_SCHEMES.join(", "))),
+        ));
+    }
+    Err(Error::option(
+        format!("invalid value for option \"auth_scheme\": \"{value}\""),
+        Some(format!("Supported schemes: {}.", AUTH_SCHEMES.join(", "))),
+    ))
+}
+
+fn parse_int(name: &str, value: &str, min: i64, max: i64) -> Result<i64> {
+    match value.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(Error::option(
+            format!("invalid value for option \"{name}\": \"{value}\""),
+            Some(format!("It must be an integer from {min} to {max}.")),
+        )),
+    }
+}
+
+fn parse_seconds(name: &str, value: &str) -> Result<Duration> {
+    match value.trim().parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 3600.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(Error::option(
+            format!("invalid value for option \"{name}\": \"{value}\""),
+            Some("It must be a number of seconds greater than 0 and at most 3600.".into()),
+        )),
+    }
+}
+
+/// How requests are authorized.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// Cloud: `Basic base64(email:api_token)`.
+    ApiToken { user: String, token: String },
+    /// Server/DC: `Basic base64(user:password)`.
+    Basic { user: String, password: String },
+}
+
+impl std::fmt::Debug for Credentials {
+    /// Never prints the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::ApiToken { user, .. } => write!(f, "ApiToken({user}, ***)"),
+            Credentials::Basic { user, .. } => write!(f, "Basic({user}, ***)"),
+        }
+    }
+}
+
+impl Credentials {
+    /// The scheme's documented name, for messages.
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            Credentials::ApiToken { .. } => "APIToken",
+            Credentials::Basic { .. } => "Basic",
+        }
+    }
+}
+
+/// Everything needed to talk to one Jira site as one user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionConfig {
+    /// Base URL of the site, without a trailing slash in its path.
+    pub url: Url,
+    /// The credentials of the user mapping (or server).
+    pub credentials: Credentials,
+    /// Limit for establishing a TCP/TLS connection.
+    pub connect_timeout: Duration,
+    /// Limit for one whole request, response body included.
+    pub request_timeout: Duration,
+    /// `maxResults` for searches.
+    pub page_size: u32,
+    /// Retries of 429/503 and broken responses before giving up.
+    pub max_retries: u32,
+}
+
+/// Default `page_size`: the most Jira returns per page when fields are requested.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Merges normalized SERVER and USER MAPPING options (the mapping wins) into a configuration,
+/// checking what the chosen auth scheme needs.
+pub fn connection_config(
+    server: &[(String, String)],
+    user_mapping: &[(String, String)],
+) -> Result<ConnectionConfig> {
+    let get = |name: &str| {
+        user_mapping
+            .iter()
+            .chain(server.iter())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let url = match server.iter().find(|(k, _)| k == "url") {
+        Some((_, v)) => parse_url(v)?,
+        None => {
+            return Err(Error::MissingOption {
+                message: "the jira_fdw server has no \"url\" option".into(),
+                hint: "ALTER SERVER ... OPTIONS (ADD url 'https://example.atlassian.net')".into(),
+            })
+        }
+    };
+    let scheme = parse_auth_scheme(get("auth_scheme").unwrap_or("APIToken"))?;
+    let require = |name: &str| {
+        get(name).ok_or_else(|| Error::MissingOption {
+            message: format!("auth_scheme {scheme} needs the option \"{name}\""),
+            hint: format!(
+                "CREATE USER MAPPING FOR CURRENT_USER SERVER ... OPTIONS (user '...', {})",
+                if scheme == "APIToken" {
+                    "api_token '...'"
+                } else {
+                    "password '...'"
+                }
+            ),
+        })
+    };
+    let credentials = match scheme {
+        "Basic" => Credentials::Basic {
+            user: require("user")?.to_string(),
+            password: require("password")?.to_string(),
+        },
+        _ => Credentials::ApiToken {
+            user: require("user")?.to_string(),
+            token: require("api_token")?.to_string(),
+        },
+    };
+    let seconds = |name: &str, default: u64| match get(name) {
+        Some(v) => parse_seconds(name, v),
+        None => Ok(Duration::from_secs(default)),
+    };
+    let int = |name: &str, default: u32, min: i64, max: i64| match get(name) {
+        Some(v) => parse_int(name, v, min, max).map(|n| n as u32),
+        None => Ok(default),
+    };
+    Ok(ConnectionConfig {
+        url,
+        credentials,
+        connect_timeout: seconds("connect_timeout", 10)?,
+        request_timeout: seconds("request_timeout", 60)?,
+        page_size: int("page_size", DEFAULT_PAGE_SIZE, 1, 5000)?,
+        max_retries: int("max_retries", 5, 0, 20)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn cdata_spellings_are_accepted() {
+        let got = normalize(
+            &opts(&[
+                ("URL", "https://x.atlassian.net"),
+                ("AuthScheme", "apitoken"),
+                ("Timeout", "30"),
+            ]),
+            Context::Server,
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            opts(&[
+                ("url", "https://x.atlassian.net"),
+                ("auth_scheme", "apitoken"),
+                ("request_timeout", "30")
+            ])
+        );
+        let um = normalize(
+            &opts(&[("User", "a@b.c"), ("APIToken", "t")]),
+            Context::UserMapping,
+        )
+        .unwrap();
+        assert_eq!(um, opts(&[("user", "a@b.c"), ("api_token", "t")]));
+    }
+
+    #[test]
+    fn misspelled_option_gets_a_hint() {
+        let err = normalize(&opts(&[("api_tokn", "x")]), Context::UserMapping).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid option \"api_tokn\" for a jira_fdw user mapping"
+        );
+        assert_eq!(
+            err.hint().as_deref(),
+            Some("Perhaps you meant the option \"api_token\".")
+        );
+    }
+
+    #[test]
+    fn option_in_the_wrong_place_says_where_it_belongs() {
+        let err = normalize(&opts(&[("entity", "issues")]), Context::Server).unwrap_err();
+        assert!(err.hint().unwrap().contains("belongs on a foreign table"));
+    }
+
+    #[test]
+    fn duplicates_in_any_spelling_are_rejected() {
+        let err =
+            normalize(&opts(&[("user", "a"), ("User", "b")]), Context::UserMapping).unwrap_err();
+        assert!(err.to_string().contains("more than once"));
+    }
+
+    #[test]
+    fn bad_values_are_rejected_without_echoing_secrets() {
+        assert!(normalize(&opts(&[("url", "ftp://x")]), Context::Server).is_err());
+        assert!(normalize(&opts(&[("page_size", "0")]), Context::Server).is_err());
+        assert!(normalize(&opts(&[("request_timeout", "-1")]), Context::Server).is_err());
+        let err = normalize(&opts(&[("auth_scheme", "OAuth")]), Context::Server).unwrap_err();
+        assert!(err.to_string().contains("not supported"));
+    }
+
+    #[test]
+    fn connection_string_expands() {
+        let got = normalize(
+            &opts(&[(
+                "connection_string",
+                "User=me@x.com; APIToken=\"a;b\"\"c\" ;",
+            )]),
+            Context::UserMapping,
+        )
+        .unwrap();
+        assert_eq!(got, opts(&[("user", "me@x.com"), ("api_token", "a;b\"c")]));
+        assert!(parse_connection_string("novalue").is_ok());
+        assert!(parse_connection_string("User='open").is_err());
+    }
+
+    #[test]
+    fn merge_prefers_user_mapping_and_checks_the_scheme() {
+        let server = opts(&[
+            ("url", "https://x.atlassian.net"),
+            ("user", "service@x.com"),
+            ("api_token", "server-token"),
+            ("page_size", "50"),
+        ]);
+        let um = opts(&[("user", "me@x.com")]);
+        let cfg = connection_config(&server, &um).unwrap();
+        assert_eq!(
+            cfg.credentials,
+            Credentials::ApiToken {
+                user: "me@x.com".into(),
+                token: "server-token".into()
+            }
+        );
+        assert_eq!(cfg.page_size, 50);
+        let basic = opts(&[("url", "http://jira.local"), ("auth_scheme", "BASIC")]);
+        let err = connection_config(&basic, &opts(&[("user", "u")])).unwrap_err();
+        assert!(err.to_string().contains("\"password\""), "{err}");
+        let missing_url = connection_config(&[], &um).unwrap_err();
+        assert!(missing_url.to_string().contains("url"));
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let c = Credentials::Basic {
+            user: "u".into(),
+            password: "hunter2".into(),
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

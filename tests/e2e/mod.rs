@@ -1,0 +1,404 @@
+//! End-to-end tests: a real Postgres (the pgrx test cluster) querying a real fake-Jira process
+//! over HTTP. Each test starts its own fake, so request logs and faults never mix.
+
+mod support;
+
+#[pgrx::pg_schema]
+mod tests {
+    use pgrx::prelude::*;
+    use serde_json::json;
+
+    use super::support::*;
+
+    #[pg_test]
+    fn full_scan_equals_the_generated_data() {
+        let fake = Fake::start(250, 7);
+        fake.install("t1", TOKEN);
+        let all = column_names().join(", ");
+        assert_eq!(assert_same_rows("t1", &all, "true"), 250);
+        // Three pages of 100, each request asking for every field.
+        let searches: Vec<_> = fake
+            .requests()
+            .into_iter()
+            .filter(|r| r["path"] == "/rest/api/3/search/jql")
+            .collect();
+        assert_eq!(searches.len(), 3, "{searches:#?}");
+        assert_eq!(searches[0]["fields"], json!(["*all"]));
+        assert_eq!(searches[0]["jql"], "project IS NOT EMPTY");
+        // The data really has the hard cases in it.
+        let hard: i64 = one(
+            "SELECT count(*) FROM t1_issues WHERE summary LIKE '%\\%' OR summary LIKE '%\"%' \
+             OR summary LIKE '%''%'",
+        );
+        assert!(hard > 0, "no summaries with quotes or backslashes");
+        let nulls: i64 = one("SELECT count(*) FROM t1_issues WHERE assignee_account_id IS NULL");
+        let empties: i64 = one("SELECT count(*) FROM t1_issues WHERE labels = '{}'");
+        assert!(nulls > 0 && empties > 0);
+    }
+
+    #[pg_test]
+    fn every_column_alone_and_in_any_order() {
+        let fake = Fake::start(120, 3);
+        fake.install("t2", TOKEN);
+        for column in column_names() {
+            assert_eq!(assert_same_rows("t2", column, "true"), 120, "{column}");
+        }
+        Spi::run(
+            "CREATE FOREIGN TABLE t2_few (status_name text, updated timestamptz, key text) \
+             SERVER t2 OPTIONS (entity 'issues')",
+        )
+        .unwrap();
+        let same: bool = one(
+            "SELECT (SELECT array_agg((key, status_name, updated) ORDER BY key) FROM t2_few) = \
+                    (SELECT array_agg((key, status_name, updated) ORDER BY key) FROM t2_local)",
+        );
+        assert!(same);
+    }
+
+    #[pg_test]
+    fn only_the_needed_fields_are_requested() {
+        let fake = Fake::start(30, 1);
+        fake.install("t3", TOKEN);
+        fake.clear_requests();
+        let _: i64 = one("SELECT count(key) FROM t3_issues");
+        let log = fake.requests();
+        assert_eq!(log[0]["fields"], json!(["id"]));
+        fake.clear_requests();
+        let _: i64 = one(
+            "SELECT count(*) FROM t3_issues WHERE summary <> '' AND status_category IS NOT NULL",
+        );
+        let log = fake.requests();
+        assert_eq!(log[0]["fields"], json!(["summary", "status"]));
+    }
+
+    #[pg_test]
+    fn project_and_status_are_pushed_into_jql() {
+        let fake = Fake::start(200, 11);
+        fake.install("t4", TOKEN);
+        let cases = [
+            ("project_key = 'ALPHA'", r#"project = "ALPHA""#),
+            ("project_key = 'SET'", r#"project = "SET""#),
+            (
+                "project_key IN ('BETA', 'OPS')",
+                r#"project IN ("BETA", "OPS")"#,
+            ),
+            ("status_name = 'Won''t Do'", r#"status = "Won\'t Do""#),
+            (
+                "status_name = ANY(ARRAY['Done', 'Ärger'])",
+                r#"status IN ("Done", "Ärger")"#,
+            ),
+            // Jira's `=` on status is case-insensitive: the local recheck keeps SQL's answer.
+            ("status_name = 'done'", r#"status = "done""#),
+            (
+                "project_key = 'ALPHA' AND status_name IN ('To Do', 'In Progress')",
+                r#"project = "ALPHA" AND status IN ("To Do", "In Progress")"#,
+            ),
+        ];
+        for (condition, jql) in cases {
+            fake.clear_requests();
+            assert_same_rows(
+                "t4",
+                "id, key, project_key, status_name, summary",
+                condition,
+            );
+            assert_eq!(fake.searched_jql(), vec![jql.to_string()], "{condition}");
+        }
+        let done_lower: i64 = one("SELECT count(*) FROM t4_issues WHERE status_name = 'done'");
+        assert_eq!(done_lower, 0);
+        let set: i64 = one("SELECT count(*) FROM t4_issues WHERE project_key = 'SET'");
+        assert!(set > 0, "the reserved-word project has issues");
+    }
+
+    #[pg_test]
+    fn keys_and_ids_use_bulk_fetch() {
+        let fake = Fake::start(150, 5);
+        fake.install("t5", TOKEN);
+        let keys: Vec<String> = Spi::connect(|c| {
+            c.select("SELECT key FROM t5_local ORDER BY id LIMIT 3", None, &[])
+                .unwrap()
+                .map(|r| r.get::<String>(1).unwrap().unwrap())
+                .collect()
+        });
+        let cases = [
+            (format!("key = '{}'", keys[0]), vec![keys[0].clone()]),
+            (
+                format!("key IN ('{}', '{}', 'NOPE-999')", keys[1], keys[2]),
+                vec![keys[1].clone(), keys[2].clone(), "NOPE-999".into()],
+            ),
+            ("id = 10005".to_string(), vec!["10005".into()]),
+            (
+                "id = ANY(ARRAY[10001, 10002, NULL])".to_string(),
+                vec!["10001".into(), "10002".into()],
+            ),
+        ];
+        for (condition, sent) in cases {
+            fake.clear_requests();
+            let n = assert_same_rows("t5", "id, key, summary, labels", &condition);
+            assert!(n >= 1, "{condition}");
+            let log = fake.requests();
+            assert_eq!(log.len(), 1, "{condition}: {log:#?}");
+            assert_eq!(log[0]["path"], "/rest/api/3/issue/bulkfetch");
+            let body: serde_json::Value =
+                serde_json::from_str(log[0]["body"].as_str().unwrap()).unwrap();
+            assert_eq!(body["issueIdsOrKeys"], json!(sent), "{condition}");
+        }
+        // A key that does not exist is no row, not an error; a lower-case key is no row in SQL.
+        assert_eq!(assert_same_rows("t5", "id", "key = 'NOPE-1'"), 0);
+        let lower = keys[0].to_lowercase();
+        assert_eq!(assert_same_rows("t5", "id", &format!("key = '{lower}'")), 0);
+        fake.clear_requests();
+        assert_eq!(assert_same_rows("t5", "id", "key = ANY('{}')"), 0);
+        assert!(fake.requests().is_empty());
+    }
+
+    #[pg_test]
+    fn explain_shows_what_is_sent() {
+        let fake = Fake::start(10, 1);
+        fake.install("t6", TOKEN);
+        let plan: String = Spi::connect(|c| {
+            c.select(
+                "EXPLAIN (VERBOSE, COSTS OFF) SELECT key, summary FROM t6_issues \
+                 WHERE project_key = 'SET' AND summary LIKE '%x%'",
+                None,
+                &[],
+            )
+            .unwrap()
+            .map(|r| r.get::<String>(1).unwrap().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+        });
+        assert_eq!(
+            plan,
+            "Foreign Scan on public.t6_issues\n  \
+               Output: key, summary\n  \
+               Filter: ((t6_issues.project_key = 'SET'::text) AND (t6_issues.summary ~~ '%x%'::text))\n  \
+               Jira Strategy: search/jql\n  \
+               Jira JQL: project = \"SET\"\n  \
+               Jira Fields: summary, project"
+        );
+        assert!(fake.requests().is_empty(), "EXPLAIN must not call Jira");
+    }
+
+    #[pg_test]
+    fn prepared_statements_re_execute_correctly() {
+        let fake = Fake::start(120, 9);
+        fake.install("t7", TOKEN);
+        Spi::run(
+            "PREPARE by_project(text) AS SELECT count(*) FROM t7_issues WHERE project_key = $1",
+        )
+        .unwrap();
+        Spi::run("PREPARE by_project_local(text) AS SELECT count(*) FROM t7_local WHERE project_key = $1")
+            .unwrap();
+        for project in [
+            "ALPHA", "BETA", "SET", "OPS", "ALPHA", "NONE", "BETA", "SET",
+        ] {
+            let remote: i64 = one(&format!("EXECUTE by_project('{project}')"));
+            let local: i64 = one(&format!("EXECUTE by_project_local('{project}')"));
+            assert_eq!(remote, local, "{project}");
+        }
+        Spi::run("DEALLOCATE by_project; DEALLOCATE by_project_local").unwrap();
+    }
+
+    #[pg_test]
+    fn plpgsql_loops_reuse_cached_plans() {
+        let fake = Fake::start(90, 4);
+        fake.install("t8", TOKEN);
+        Spi::run(
+            "CREATE TEMP TABLE counts (project text, remote bigint, local bigint);
+             DO $$
+             DECLARE p text; r bigint; l bigint;
+             BEGIN
+               FOREACH p IN ARRAY ARRAY['ALPHA','BETA','SET','OPS','ALPHA','BETA','SET','OPS'] LOOP
+                 SELECT count(*) INTO r FROM t8_issues WHERE project_key = p;
+                 SELECT count(*) INTO l FROM t8_local WHERE project_key = p;
+                 INSERT INTO counts VALUES (p, r, l);
+               END LOOP;
+             END $$;",
+        )
+        .unwrap();
+        let bad: i64 = one("SELECT count(*) FROM counts WHERE remote <> local");
+        let total: i64 = one("SELECT sum(remote)::bigint FROM counts");
+        assert_eq!(bad, 0);
+        assert_eq!(total, 180);
+    }
+
+    #[pg_test]
+    fn rescans_in_a_nested_loop() {
+        let fake = Fake::start(60, 2);
+        fake.install("t9", TOKEN);
+        Spi::run(
+            "CREATE TEMP TABLE wanted (project text);
+             INSERT INTO wanted VALUES ('ALPHA'), ('SET'), ('ALPHA');
+             SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
+             SET LOCAL enable_material = off;",
+        )
+        .unwrap();
+        let same: bool = one(
+            "SELECT (SELECT array_agg(i.key ORDER BY i.key) FROM wanted w JOIN t9_issues i ON i.project_key = w.project) \
+                  = (SELECT array_agg(i.key ORDER BY i.key) FROM wanted w JOIN t9_local i ON i.project_key = w.project)",
+        );
+        assert!(same);
+    }
+
+    #[pg_test]
+    fn bad_credentials_are_28000_without_the_secret() {
+        let fake = Fake::start(5, 1);
+        fake.install("t10", "wrong-Secret-987");
+        let err = error_of("SELECT count(*) FROM t10_issues");
+        assert!(err.starts_with("28000 "), "{err}");
+        assert!(err.contains("APIToken"), "{err}");
+        assert!(!err.contains("wrong-Secret-987"), "{err}");
+    }
+
+    #[pg_test]
+    fn rate_limits_are_survived() {
+        let fake = Fake::start(250, 8);
+        fake.install("t11", TOKEN);
+        fake.faults(json!([
+            {"kind": "status", "status": 429, "retry_after": 1},
+            {"kind": "status", "status": 503},
+            {"kind": "truncate"},
+            {"kind": "non_json"},
+            {"kind": "status", "status": 429, "retry_after": 0},
+        ]));
+        assert_eq!(
+            assert_same_rows("t11", "id, key, summary, updated", "true"),
+            250
+        );
+        let statuses: Vec<u64> = fake
+            .requests()
+            .iter()
+            .filter_map(|r| r["status"].as_u64())
+            .collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 429).count(),
+            2,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 503).count(),
+            1,
+            "{statuses:?}"
+        );
+    }
+
+    #[pg_test]
+    fn persistent_rate_limit_is_a_clear_error() {
+        let fake = Fake::start(5, 1);
+        fake.install("t12", TOKEN);
+        fake.faults(json!([
+            {"kind": "status", "status": 429, "retry_after": 0},
+            {"kind": "status", "status": 429, "retry_after": 0},
+            {"kind": "status", "status": 429, "retry_after": 0},
+            {"kind": "status", "status": 429, "retry_after": 0},
+            {"kind": "status", "status": 429, "retry_after": 0},
+        ]));
+        let err = error_of("SELECT count(*) FROM t12_issues");
+        assert!(err.starts_with("HV000 Jira answered HTTP 429"), "{err}");
+        assert!(err.contains("max_retries"), "{err}");
+    }
+
+    #[pg_test]
+    fn statement_timeout_cancels_a_slow_request() {
+        let fake = Fake::start(5, 1);
+        fake.faults(json!([{"kind": "delay", "delay_ms": 20000}]));
+        Spi::run("CREATE EXTENSION IF NOT EXISTS dblink").unwrap();
+        // statement_timeout is armed per client statement, so the query runs on its own
+        // connection; that session creates (and drops) its own objects.
+        let conn: String = one("SELECT format('host=%s port=%s dbname=%s user=%s', \
+               split_part(current_setting('unix_socket_directories'), ',', 1), \
+               current_setting('port'), current_database(), current_user)");
+        let setup = format!(
+            "CREATE SERVER slow FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'); \
+             CREATE USER MAPPING FOR CURRENT_USER SERVER slow OPTIONS (user '{USER}', api_token '{TOKEN}'); \
+             CREATE FOREIGN TABLE slow_issues (key text) SERVER slow OPTIONS (entity 'issues')",
+            fake.url
+        );
+        let connect = format!(
+            "SELECT dblink_connect('slow', {}); SELECT dblink_exec('slow', {}); \
+             SELECT dblink_exec('slow', 'SET statement_timeout = ''300ms''')",
+            literal(&conn),
+            literal(&setup)
+        );
+        Spi::run(&connect).unwrap();
+        let start = std::time::Instant::now();
+        let err = error_of("SELECT dblink_exec('slow', 'SELECT count(*) FROM slow_issues')");
+        let elapsed = start.elapsed();
+        Spi::run(
+            "SELECT dblink_exec('slow', 'RESET statement_timeout; DROP SERVER slow CASCADE'); \
+             SELECT dblink_disconnect('slow')",
+        )
+        .unwrap();
+        assert!(err.starts_with("57014 "), "{err}");
+        assert!(err.contains("statement timeout"), "{err}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(5),
+            "cancel took {elapsed:?}"
+        );
+    }
+
+    #[pg_test]
+    fn misspelled_options_are_rejected_with_a_hint() {
+        let err = error_of(
+            "CREATE SERVER s FOREIGN DATA WRAPPER jira_fdw OPTIONS (url 'https://x.atlassian.net', auth_schme 'APIToken')",
+        );
+        assert_eq!(
+            err,
+            "HV00D invalid option \"auth_schme\" for a jira_fdw server HINT: Perhaps you meant the option \"auth_scheme\"."
+        );
+        let ok = error_of(
+            "CREATE SERVER s2 FOREIGN DATA WRAPPER jira_fdw OPTIONS (URL 'https://x.atlassian.net', AuthScheme 'Basic')",
+        );
+        assert_eq!(ok, "ok");
+        let bad_url =
+            error_of("CREATE SERVER s3 FOREIGN DATA WRAPPER jira_fdw OPTIONS (url 'nope')");
+        assert!(
+            bad_url.starts_with("HV00D invalid value for option \"url\""),
+            "{bad_url}"
+        );
+    }
+
+    #[pg_test]
+    fn unknown_columns_and_wrong_types_are_explained() {
+        let fake = Fake::start(5, 1);
+        fake.install("t15", TOKEN);
+        Spi::run("CREATE FOREIGN TABLE t15_bad (key text, sumary text) SERVER t15 OPTIONS (entity 'issues')")
+            .unwrap();
+        let err = error_of("SELECT * FROM t15_bad");
+        assert!(
+            err.starts_with("HV00D column \"sumary\" is not a column"),
+            "{err}"
+        );
+        assert!(err.contains("HINT: Valid columns: id, key,"), "{err}");
+        Spi::run("CREATE FOREIGN TABLE t15_typed (key text, id integer) SERVER t15 OPTIONS (entity 'issues')")
+            .unwrap();
+        let err = error_of("SELECT * FROM t15_typed");
+        assert!(
+            err.contains("\"id\" of foreign table \"t15_typed\" must be of type bigint"),
+            "{err}"
+        );
+        let err =
+            error_of("CREATE FOREIGN TABLE t15_e (key text) SERVER t15 OPTIONS (entity 'issue')");
+        assert!(
+            err.contains("unknown entity \"issue\"") && err.contains("issues"),
+            "{err}"
+        );
+    }
+
+    #[pg_test]
+    fn raw_jql_passes_through_and_is_echoed() {
+        let fake = Fake::start(80, 6);
+        fake.install("t16", TOKEN);
+        fake.clear_requests();
+        let n: i64 = one(
+            "SELECT count(*) FROM t16_issues WHERE jql = 'project = ALPHA' AND jql IS NOT NULL",
+        );
+        let expected: i64 = one("SELECT count(*) FROM t16_local WHERE project_key = 'ALPHA'");
+        assert_eq!(n, expected);
+        assert_eq!(fake.searched_jql(), vec!["(project = ALPHA)".to_string()]);
+        let echoed: String = one("SELECT jql FROM t16_issues WHERE jql = 'project = OPS' LIMIT 1");
+        assert_eq!(echoed, "project = OPS");
+        let err = error_of("SELECT count(*) FROM t16_issues WHERE jql = 'project = = x'");
+        assert!(err.starts_with("HV000 Jira answered HTTP 400"), "{err}");
+    }
+}

@@ -1,0 +1,43 @@
+//! A whole search: parse, reject unbounded queries, validate, filter and order.
+
+use super::eval::{evaluate, validate, EvalContext};
+use super::order::sort;
+use super::{parse, JqlError};
+
+/// Why a search was refused (all are HTTP 400 on Cloud).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SearchError {
+    /// A syntax error.
+    Syntax(JqlError),
+    /// A query with no search restriction.
+    Unbounded,
+    /// A semantic error (unknown field, unsupported operator, bad value).
+    Invalid(String),
+}
+
+impl SearchError {
+    /// The message Jira puts in `errorMessages`.
+    pub fn message(&self) -> String {
+        match self {
+            SearchError::Syntax(e) => e.jira_message(),
+            SearchError::Unbounded => {
+                "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.".to_string()
+            }
+            SearchError::Invalid(m) => m.clone(),
+        }
+    }
+}
+
+/// Runs a JQL query over the whole data set; returns matching issue indices in order.
+pub fn search(jql: &str, ctx: &EvalContext) -> Result<Vec<usize>, SearchError> {
+    let query = parse(jql).map_err(SearchError::Syntax)?;
+    let Some(clause) = &query.clause else {
+        return Err(SearchError::Unbounded);
+    };
+    validate(&query, ctx).map_err(SearchError::Invalid)?;
+    let mut hits: Vec<usize> = (0..ctx.dataset.issues.len())
+        .filter(|&i| evaluate(clause, &ctx.dataset.issues[i], ctx))
+        .collect();
+    sort(&mut hits, &query.order_by, ctx);
+    Ok(hits)
+}

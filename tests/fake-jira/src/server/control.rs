@@ -1,0 +1,75 @@
+//! The `/_fake/...` endpoints tests use to inspect and steer the fake (no auth).
+
+use super::errors::bad_request;
+use super::faults::Fault;
+use super::{params, Shared};
+use crate::oracle;
+use crate::render::{issue_json, FieldSelection};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+
+/// `GET /_fake/requests`: every `/rest` request since the last clear, in order.
+pub async fn requests(State(state): State<Shared>) -> Response {
+    Json(state.log_json()).into_response()
+}
+
+/// `DELETE /_fake/requests`.
+pub async fn clear_requests(State(state): State<Shared>) -> Response {
+    state.clear_log();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `POST /_fake/faults`: a JSON array of faults (or one fault) appended to the queue.
+pub async fn add_faults(State(state): State<Shared>, body: Bytes) -> Response {
+    let faults = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .map(serde_json::from_value::<Fault>)
+            .collect::<Result<Vec<_>, _>>(),
+        Ok(one) => serde_json::from_value::<Fault>(one).map(|f| vec![f]),
+        Err(e) => Err(e),
+    };
+    match faults {
+        Ok(faults) => {
+            state.add_faults(faults);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => bad_request(format!("Invalid fault: {e}")),
+    }
+}
+
+/// `DELETE /_fake/faults`.
+pub async fn clear_faults(State(state): State<Shared>) -> Response {
+    state.clear_faults();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `GET /_fake/issues`: all issues with all fields.
+pub async fn all_issues(State(state): State<Shared>) -> Response {
+    let all = FieldSelection::parse(&[], "*all");
+    let issues: Vec<Value> = state
+        .dataset
+        .issues
+        .iter()
+        .map(|i| issue_json(&state.base_url, &state.dataset, i, &all, ""))
+        .collect();
+    Json(Value::Array(issues)).into_response()
+}
+
+/// `GET /_fake/sql?table=NAME`: the SQL script of what a correct wrapper returns.
+pub async fn sql(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
+    let pairs = params::pairs(q.as_deref());
+    let table = params::last(&pairs, "table").unwrap_or("");
+    match oracle::script(table, &state.base_url, &state.dataset) {
+        Ok(script) => (
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            script,
+        )
+            .into_response(),
+        Err(message) => bad_request(message),
+    }
+}

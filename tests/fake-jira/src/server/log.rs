@@ -1,0 +1,72 @@
+//! The request log of `/_fake/requests`, so tests can assert what the wrapper pushed down.
+
+use super::params;
+use serde::Serialize;
+use serde_json::Value;
+
+/// One received `/rest` request.
+#[derive(Clone, Debug, Serialize)]
+pub struct LogEntry {
+    /// Internal sequence number (to fill in the status later).
+    #[serde(skip)]
+    pub seq: u64,
+    /// HTTP method.
+    pub method: String,
+    /// Path without the query string.
+    pub path: String,
+    /// Raw query string ("" when none).
+    pub query: String,
+    /// Raw body, or null when empty.
+    pub body: Option<String>,
+    /// The JQL of search and count requests.
+    pub jql: Option<String>,
+    /// The requested fields, when the request named any.
+    pub fields: Option<Vec<String>>,
+    /// The requested `maxResults`, when given.
+    pub max_results: Option<i64>,
+    /// The status answered.
+    pub status: u16,
+}
+
+fn is_search(path: &str) -> bool {
+    path == "/rest/api/3/search/jql" || path == "/rest/api/3/search/approximate-count"
+}
+
+impl LogEntry {
+    /// Builds an entry, reading the JQL, fields and maxResults from the query or JSON body.
+    pub fn new(seq: u64, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> LogEntry {
+        let body_text = (!body.is_empty()).then(|| String::from_utf8_lossy(body).into_owned());
+        let mut entry = LogEntry {
+            seq,
+            method: method.to_string(),
+            path: path.to_string(),
+            query: query.unwrap_or("").to_string(),
+            body: body_text,
+            jql: None,
+            fields: None,
+            max_results: None,
+            status: 0,
+        };
+        if method == "GET" {
+            let pairs = params::pairs(query);
+            if is_search(path) {
+                entry.jql = params::last(&pairs, "jql").map(str::to_string);
+            }
+            entry.fields = params::list(&pairs, "fields");
+            entry.max_results =
+                params::last(&pairs, "maxResults").and_then(|v| v.trim().parse().ok());
+        } else if let Ok(Value::Object(json)) = serde_json::from_slice::<Value>(body) {
+            if is_search(path) {
+                entry.jql = json.get("jql").and_then(Value::as_str).map(str::to_string);
+            }
+            entry.fields = json.get("fields").and_then(Value::as_array).map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            });
+            entry.max_results = json.get("maxResults").and_then(Value::as_i64);
+        }
+        entry
+    }
+}

@@ -1,0 +1,132 @@
+//! Instance metadata endpoints: serverInfo, myself, fields, projects, users, and the removed
+//! old search.
+
+use super::errors::{jira_error, ApiError};
+use super::{params, Shared};
+use crate::fields::field_list;
+use crate::render::{project_json, user_json};
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+/// `GET /rest/api/3/serverInfo` (and v2).
+pub async fn server_info(State(state): State<Shared>) -> Response {
+    let now = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3f+0000")
+        .to_string();
+    Json(json!({
+        "baseUrl": state.base_url,
+        "displayUrl": state.base_url,
+        "version": "1001.0.0-SNAPSHOT",
+        "versionNumbers": [1001, 0, 0],
+        "deploymentType": "Cloud",
+        "buildNumber": 100282,
+        "buildDate": "2025-12-01T00:00:00.000+0000",
+        "serverTime": now,
+        "scmInfo": "0000000000000000000000000000000000000000",
+        "serverTitle": "Fake Jira",
+        "defaultLocale": {"locale": "en_US"},
+        "serverTimeZone": "Etc/UTC",
+    }))
+    .into_response()
+}
+
+/// `GET /rest/api/3/myself`: the authenticating user, with the configured time zone.
+pub async fn myself(State(state): State<Shared>) -> Response {
+    let Some(me) = state.dataset.catalog.users.first() else {
+        return jira_error(StatusCode::NOT_FOUND, "No user.");
+    };
+    let mut v = user_json(&state.base_url, me);
+    v["emailAddress"] = json!(state.config.user);
+    v["timeZone"] = json!(state.config.time_zone.name());
+    v["locale"] = json!("en_US");
+    v["groups"] = json!({"size": 1, "items": []});
+    v["applicationRoles"] = json!({"size": 1, "items": []});
+    v["expand"] = json!("groups,applicationRoles");
+    Json(v).into_response()
+}
+
+/// `GET /rest/api/3/field`.
+pub async fn fields() -> Response {
+    Json(field_list()).into_response()
+}
+
+/// (startAt, maxResults) of a paged list request.
+fn paging(q: Option<&str>, default_max: i64, cap: i64) -> Result<(usize, usize), ApiError> {
+    let pairs = params::pairs(q);
+    let start = params::int(&pairs, "startAt", 0).map_err(ApiError::bad_request)?;
+    let max = params::int(&pairs, "maxResults", default_max).map_err(ApiError::bad_request)?;
+    Ok((start.max(0) as usize, max.clamp(0, cap) as usize))
+}
+
+/// `GET /rest/api/3/project/search`: the paged project envelope.
+pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
+    let (start, max) = match paging(q.as_deref(), 50, 100) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let pairs = params::pairs(q.as_deref());
+    let filter = params::last(&pairs, "query").map(str::to_lowercase);
+    let catalog = &state.dataset.catalog;
+    let matching: Vec<usize> = (0..catalog.projects.len())
+        .filter(|&i| {
+            let p = &catalog.projects[i];
+            filter.as_ref().is_none_or(|f| {
+                p.key.to_lowercase().contains(f) || p.name.to_lowercase().contains(f)
+            })
+        })
+        .collect();
+    let total = matching.len();
+    let values: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|&i| project_json(&state.base_url, catalog, i))
+        .collect();
+    let is_last = start + max >= total;
+    let base = format!("{}/rest/api/3/project/search", state.base_url);
+    let mut body = json!({
+        "self": format!("{base}?startAt={start}&maxResults={max}"),
+        "maxResults": max, "startAt": start, "total": total, "isLast": is_last, "values": values,
+    });
+    if !is_last {
+        body["nextPage"] = json!(format!("{base}?startAt={}&maxResults={max}", start + max));
+    }
+    Json(body).into_response()
+}
+
+/// `GET /rest/api/3/users/search`: a plain array of users.
+pub async fn users_search(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
+    let (start, max) = match paging(q.as_deref(), 50, 1000) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let users: Vec<Value> = state
+        .dataset
+        .catalog
+        .users
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|u| user_json(&state.base_url, u))
+        .collect();
+    Json(Value::Array(users)).into_response()
+}
+
+/// `/rest/api/{2,3}/search`: removed from Cloud in 2025.
+pub async fn removed_search() -> Response {
+    jira_error(
+        StatusCode::GONE,
+        "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046",
+    )
+}
+
+/// Any other path.
+pub async fn not_found(State(state): State<Shared>, OriginalUri(uri): OriginalUri) -> Response {
+    jira_error(
+        StatusCode::NOT_FOUND,
+        format!("null for uri: {}{}", state.base_url, uri.path()),
+    )
+}

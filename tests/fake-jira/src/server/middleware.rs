@@ -1,0 +1,151 @@
+//! What happens to every `/rest` request before and after its handler: body capture, fault
+//! injection, authentication and logging.
+
+use super::auth::{self, Auth};
+use super::errors::{jira_error, NOT_AUTHENTICATED};
+use super::faults::{non_json_response, Fault, FaultKind};
+use super::log::LogEntry;
+use super::Shared;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::time::Duration;
+
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Paths that answer anonymous callers with an empty result instead of 401.
+pub fn allows_anonymous(path: &str) -> bool {
+    path == "/rest/api/3/search/jql" || path == "/rest/api/3/search/approximate-count"
+}
+
+/// The header Jira adds when credentials were given but rejected.
+pub fn login_failed_header() -> (&'static str, HeaderValue) {
+    (
+        "X-Seraph-LoginReason",
+        HeaderValue::from_static("AUTHENTICATED_FAILED"),
+    )
+}
+
+/// The middleware wrapped around every route; non-`/rest` paths pass straight through.
+pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    if !path.starts_with("/rest/") {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
+        return jira_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The request body is too large.",
+        );
+    };
+    let seq = state.record(LogEntry::new(
+        0,
+        parts.method.as_str(),
+        &path,
+        parts.uri.query(),
+        &bytes,
+    ));
+    let fault = state.take_fault(&path);
+    let response = match fault.as_ref().map(|f| f.kind) {
+        Some(FaultKind::Status) => fault
+            .map(|f| f.status_response())
+            .unwrap_or_else(|| StatusCode::OK.into_response()),
+        Some(FaultKind::NonJson) => non_json_response(),
+        kind => {
+            if kind == Some(FaultKind::Delay) {
+                let ms = fault.as_ref().and_then(|f| f.delay_ms).unwrap_or(1000);
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+            let auth = auth::check(&parts.headers, &state.config);
+            let response = if auth != Auth::Valid && !allows_anonymous(&path) {
+                let mut r = jira_error(StatusCode::UNAUTHORIZED, NOT_AUTHENTICATED);
+                if auth == Auth::Failed {
+                    let (name, value) = login_failed_header();
+                    r.headers_mut().insert(name, value);
+                }
+                r
+            } else {
+                parts.extensions.insert(auth);
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            };
+            if kind == Some(FaultKind::Truncate) {
+                truncate(response).await
+            } else {
+                response
+            }
+        }
+    };
+    state.set_status(seq, response.status().as_u16());
+    response
+}
+
+/// Keeps the status and headers but cuts the body in half.
+async fn truncate(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let cut = bytes.slice(0..bytes.len() / 2);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(cut))
+}
+
+impl super::AppState {
+    /// Appends a log entry and returns its sequence number.
+    fn record(&self, mut entry: LogEntry) -> u64 {
+        let seq = {
+            let mut next = self.next_seq.lock().unwrap_or_else(|e| e.into_inner());
+            *next += 1;
+            *next
+        };
+        entry.seq = seq;
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(entry);
+        seq
+    }
+
+    fn set_status(&self, seq: u64, status: u16) {
+        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = log.iter_mut().rev().find(|e| e.seq == seq) {
+            e.status = status;
+        }
+    }
+
+    /// Removes and returns the first pending fault that matches `path`.
+    fn take_fault(&self, path: &str) -> Option<Fault> {
+        let mut faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let index = faults.iter().position(|f| f.matches(path))?;
+        faults.remove(index)
+    }
+
+    /// The log as JSON.
+    pub(super) fn log_json(&self) -> serde_json::Value {
+        serde_json::to_value(&*self.log.lock().unwrap_or_else(|e| e.into_inner()))
+            .unwrap_or_default()
+    }
+
+    /// Clears the log.
+    pub(super) fn clear_log(&self) {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// Queues faults.
+    pub(super) fn add_faults(&self, faults: Vec<Fault>) {
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(faults);
+    }
+
+    /// Drops all pending faults.
+    pub(super) fn clear_faults(&self) {
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}

@@ -1,0 +1,165 @@
+//! The HTTP server: shared state, routes, and how to start it.
+
+mod auth;
+mod control;
+mod errors;
+mod faults;
+mod issues;
+mod log;
+mod meta;
+mod middleware;
+mod params;
+mod search;
+mod token;
+
+pub use faults::{Fault, FaultKind};
+pub use log::LogEntry;
+
+use crate::config::Config;
+use crate::data::{generate, Dataset};
+use axum::routing::{any, get, post};
+use axum::Router;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// Search results kept for a while so paging a large result does not re-run the query.
+type ResultCache = HashMap<String, (Instant, Arc<Vec<usize>>)>;
+
+/// Everything the handlers share.
+pub struct AppState {
+    /// The instance settings.
+    pub config: Config,
+    /// `http://127.0.0.1:PORT`, used in every `self` link.
+    pub base_url: String,
+    /// The generated data.
+    pub dataset: Dataset,
+    /// Upper-case issue key -> index, for `GET /issue/{key}` and bulkfetch.
+    key_index: HashMap<String, usize>,
+    /// Requests received since the last clear.
+    log: Mutex<Vec<LogEntry>>,
+    /// Sequence number of the next logged request.
+    next_seq: Mutex<u64>,
+    /// Pending faults, consumed first-in first-out.
+    faults: Mutex<VecDeque<Fault>>,
+    /// Recent search results by JQL.
+    cache: Mutex<ResultCache>,
+}
+
+impl AppState {
+    fn new(config: Config, base_url: String) -> AppState {
+        let dataset = generate(
+            config.issues,
+            config.seed,
+            &config.user,
+            config.time_zone.name(),
+        );
+        let key_index = dataset
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(i, issue)| (issue.key.to_uppercase(), i))
+            .collect();
+        AppState {
+            config,
+            base_url,
+            dataset,
+            key_index,
+            log: Mutex::new(Vec::new()),
+            next_seq: Mutex::new(0),
+            faults: Mutex::new(VecDeque::new()),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Finds an issue by id or key (case-insensitive).
+    pub fn find_issue(&self, id_or_key: &str) -> Option<usize> {
+        if let Ok(id) = id_or_key.parse::<u64>() {
+            let index = usize::try_from(id.checked_sub(10001)?).ok()?;
+            return (index < self.dataset.issues.len()).then_some(index);
+        }
+        self.key_index.get(&id_or_key.to_uppercase()).copied()
+    }
+}
+
+/// The shared state as handlers receive it.
+pub type Shared = Arc<AppState>;
+
+fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/rest/api/3/serverInfo", get(meta::server_info))
+        .route("/rest/api/2/serverInfo", get(meta::server_info))
+        .route("/rest/api/3/myself", get(meta::myself))
+        .route("/rest/api/3/field", get(meta::fields))
+        .route("/rest/api/3/project/search", get(meta::project_search))
+        .route("/rest/api/3/users/search", get(meta::users_search))
+        .route(
+            "/rest/api/3/search/jql",
+            get(search::search_get).post(search::search_post),
+        )
+        .route(
+            "/rest/api/3/search/approximate-count",
+            post(search::approximate_count),
+        )
+        .route("/rest/api/3/issue/bulkfetch", post(issues::bulk_fetch))
+        .route("/rest/api/3/issue/{id_or_key}", get(issues::get_issue))
+        .route("/rest/api/2/search", any(meta::removed_search))
+        .route("/rest/api/3/search", any(meta::removed_search))
+        .route(
+            "/_fake/requests",
+            get(control::requests).delete(control::clear_requests),
+        )
+        .route(
+            "/_fake/faults",
+            post(control::add_faults).delete(control::clear_faults),
+        )
+        .route("/_fake/issues", get(control::all_issues))
+        .route("/_fake/sql", get(control::sql))
+        .fallback(meta::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::rest_layer,
+        ))
+        .with_state(state)
+}
+
+/// A bound, not yet serving, fake Jira.
+pub struct Server {
+    listener: TcpListener,
+    state: Shared,
+}
+
+impl Server {
+    /// Generates the data and binds 127.0.0.1:`config.port`.
+    pub async fn bind(config: Config) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let state = tokio::task::spawn_blocking(move || AppState::new(config, base_url))
+            .await
+            .map_err(std::io::Error::other)?;
+        Ok(Server {
+            listener,
+            state: Arc::new(state),
+        })
+    }
+
+    /// The server's base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> &str {
+        &self.state.base_url
+    }
+
+    /// Serves until the process ends.
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(self.listener, router(self.state)).await
+    }
+}
+
+/// Starts a server in the current runtime (for in-process tests); returns its base URL and
+/// the serving task.
+pub async fn spawn(config: Config) -> std::io::Result<(String, JoinHandle<std::io::Result<()>>)> {
+    let server = Server::bind(config).await?;
+    let url = server.url().to_string();
+    Ok((url, tokio::spawn(server.run())))
+}
