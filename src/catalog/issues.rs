@@ -92,7 +92,7 @@ pub static COLUMNS: &[Column] = &[
         Timestamptz,
         ["resolutiondate"],
         None,
-        |i| { timestamp(NAME, field(i, "resolutiondate")) }
+        |i| timestamp(NAME, field(i, "resolutiondate"))
     ),
     column!("summary", Text, ["summary"], None, |i| text(
         NAME,

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 pub type Reader = fn(&Value) -> Result<Cell>;
 
 /// How a column gets its value.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub enum Source {
     /// Read from the entity's JSON object.
     Json(Reader),
@@ -24,7 +24,7 @@ pub enum Source {
 }
 
 /// One column of an entity.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Column {
     /// The column name users write (snake_case).
     pub name: &'static str,

@@ -72,7 +72,14 @@ pub unsafe extern "C-unwind" fn begin_foreign_scan(
             })
             .collect();
         let pager = Pager::new(plan.strategy.clone(), plan.fields.clone(), config.page_size);
-        let row_context = PgMemoryContexts::new("jira_fdw row").value();
+        // A child of the per-query context, deleted with it.
+        let row_context = pg_sys::AllocSetContextCreateExtended(
+            pg_sys::CurrentMemoryContext,
+            c"jira_fdw row".as_ptr(),
+            pg_sys::ALLOCSET_DEFAULT_MINSIZE as usize,
+            pg_sys::ALLOCSET_DEFAULT_INITSIZE as usize,
+            pg_sys::ALLOCSET_DEFAULT_MAXSIZE as usize,
+        );
         let state = ScanState {
             plan,
             client,
