@@ -68,7 +68,7 @@ mod tests {
             "SELECT count(*) FROM t3_issues WHERE summary <> '' AND status_category IS NOT NULL",
         );
         let log = fake.requests();
-        assert_eq!(log[0]["fields"], json!(["summary", "status"]));
+        assert_eq!(log[0]["fields"], json!(["status", "summary"]));
     }
 
     #[pg_test]
@@ -91,7 +91,7 @@ mod tests {
             ("status_name = 'done'", r#"status = "done""#),
             (
                 "project_key = 'ALPHA' AND status_name IN ('To Do', 'In Progress')",
-                r#"project = "ALPHA" AND status IN ("To Do", "In Progress")"#,
+                r#"status IN ("To Do", "In Progress") AND project = "ALPHA""#,
             ),
         ];
         for (condition, jql) in cases {
@@ -171,10 +171,10 @@ mod tests {
             plan,
             "Foreign Scan on public.t6_issues\n  \
                Output: key, summary\n  \
-               Filter: ((t6_issues.project_key = 'SET'::text) AND (t6_issues.summary ~~ '%x%'::text))\n  \
+               Filter: ((t6_issues.summary ~~ '%x%'::text) AND (t6_issues.project_key = 'SET'::text))\n  \
                Jira Strategy: search/jql\n  \
                Jira JQL: project = \"SET\"\n  \
-               Jira Fields: summary, project"
+               Jira Fields: project, summary"
         );
         assert!(fake.requests().is_empty(), "EXPLAIN must not call Jira");
     }
@@ -287,6 +287,7 @@ mod tests {
         let fake = Fake::start(5, 1);
         fake.install("t12", TOKEN);
         fake.faults(json!([
+            {"kind": "status", "status": 429, "retry_after": 0},
             {"kind": "status", "status": 429, "retry_after": 0},
             {"kind": "status", "status": 429, "retry_after": 0},
             {"kind": "status", "status": 429, "retry_after": 0},

@@ -104,7 +104,7 @@ impl Fake {
     /// table `<name>_issues` with every contract column, and the oracle table `<name>_local`.
     pub fn install(&self, name: &str, token: &str) {
         Spi::run(&format!(
-            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', auth_scheme 'APIToken', request_timeout '30', max_retries '4');
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', auth_scheme 'APIToken', request_timeout '30', max_retries '5');
              CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{token}');
              CREATE FOREIGN TABLE {name}_issues ({ISSUE_COLUMNS}, jql text) SERVER {name} OPTIONS (entity 'issues');",
             self.url
@@ -145,12 +145,12 @@ pub fn column_names() -> Vec<&'static str> {
         .collect()
 }
 
-/// Rows of `foreign` and `local` with `condition`, as JSON arrays sorted by id, compared.
+/// Rows of `foreign` and `local` with `condition`, as JSON arrays in a canonical order, compared.
 /// Returns the number of rows.
 pub fn assert_same_rows(name: &str, columns: &str, condition: &str) -> i64 {
     let query = |table: &str| {
         format!(
-            "SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]')::text FROM \
+            "SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY to_jsonb(t)::text), '[]')::text FROM \
              (SELECT {columns} FROM {name}_{table} WHERE {condition}) t"
         )
     };
