@@ -57,7 +57,7 @@ run() { echo; echo "jira_demo=# $1"; "${PSQL[@]}" -c "$1"; }
 run "SELECT key, status_name, left(summary, 40) AS summary, created FROM jira.issues WHERE project_key = 'ALPHA' ORDER BY created DESC LIMIT 5;"
 run "SELECT status_category, count(*) FROM jira.issues GROUP BY 1 ORDER BY 2 DESC;"
 run "SELECT key, project_name, labels, due_date FROM jira.issues WHERE key IN ('SET-1', 'BETA-2', 'NOPE-9');"
-run "SELECT t.team, count(*) AS issues, sum(i.time_spent_seconds) / 3600 AS hours FROM jira.issues i JOIN teams t ON t.account_id = i.assignee_account_id GROUP BY 1 ORDER BY 1;"
+run "SELECT t.team, count(*) AS issues, round(sum(i.time_spent_seconds) / 3600.0, 1) AS hours FROM jira.issues i JOIN teams t ON t.account_id = i.assignee_account_id GROUP BY 1 ORDER BY 1;"
 run "EXPLAIN (VERBOSE, COSTS OFF) SELECT key, summary FROM jira.issues WHERE project_key IN ('SET', 'OPS') AND status_name = 'Done';"
 run "SELECT count(*) FROM jira.issues WHERE jql = 'project = OPS AND labels IS EMPTY';"
 

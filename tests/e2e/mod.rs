@@ -223,21 +223,52 @@ mod tests {
     }
 
     #[pg_test]
-    fn rescans_in_a_nested_loop() {
+    fn rescans_start_over() {
         let fake = Fake::start(60, 2);
         fake.install("t9", TOKEN);
         Spi::run(
             "CREATE TEMP TABLE wanted (project text);
-             INSERT INTO wanted VALUES ('ALPHA'), ('SET'), ('ALPHA');
-             SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
-             SET LOCAL enable_material = off;",
+             INSERT INTO wanted VALUES ('ALPHA'), ('SET'), ('ALPHA');",
         )
         .unwrap();
-        let same: bool = one(
-            "SELECT (SELECT array_agg(i.key ORDER BY i.key) FROM wanted w JOIN t9_issues i ON i.project_key = w.project) \
-                  = (SELECT array_agg(i.key ORDER BY i.key) FROM wanted w JOIN t9_local i ON i.project_key = w.project)",
+        fake.clear_requests();
+        // OFFSET 0 keeps the lateral subquery from being flattened, so the foreign scan is
+        // rescanned once per outer row with a new parameter value.
+        let lateral = "SELECT array_agg(x.key ORDER BY x.key) FROM wanted w, LATERAL \
+                       (SELECT key FROM {} i WHERE i.project_key = w.project OFFSET 0) x";
+        let remote: Vec<String> = one::<Vec<String>>(&lateral.replace("{}", "t9_issues"));
+        let local: Vec<String> = one::<Vec<String>>(&lateral.replace("{}", "t9_local"));
+        assert_eq!(remote, local);
+        assert!(!remote.is_empty());
+        assert_eq!(fake.searched_jql().len(), 3, "one search per rescan");
+    }
+
+    #[pg_test]
+    fn rows_stream_page_by_page() {
+        let fake = Fake::start(450, 12);
+        fake.install("t17", TOKEN);
+        fake.clear_requests();
+        let n: i64 = one("SELECT count(*) FROM (SELECT key, summary FROM t17_issues LIMIT 5) x");
+        assert_eq!(n, 5);
+        assert_eq!(
+            fake.searched_jql().len(),
+            1,
+            "LIMIT 5 needs only the first page"
         );
-        assert!(same);
+        fake.clear_requests();
+        let n: i64 = one("SELECT count(*) FROM (SELECT key, summary FROM t17_issues LIMIT 150) x");
+        assert_eq!(n, 150);
+        let log = fake.requests();
+        assert_eq!(log.len(), 2, "150 rows need two pages of 100");
+        assert_eq!(log[0]["max_results"], 100);
+        let second: serde_json::Value =
+            serde_json::from_str(log[1]["body"].as_str().unwrap()).unwrap();
+        assert!(second["nextPageToken"].is_string(), "{second}");
+        // A table-level page size overrides the server's.
+        Spi::run("ALTER FOREIGN TABLE t17_issues OPTIONS (ADD page_size '40')").unwrap();
+        fake.clear_requests();
+        assert_eq!(assert_same_rows("t17", "key", "true"), 450);
+        assert_eq!(fake.searched_jql().len(), 12);
     }
 
     #[pg_test]
@@ -332,6 +363,58 @@ mod tests {
         .unwrap();
         assert!(err.starts_with("57014 "), "{err}");
         assert!(err.contains("statement timeout"), "{err}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(5),
+            "cancel took {elapsed:?}"
+        );
+    }
+
+    #[pg_test]
+    fn pg_cancel_backend_interrupts_a_request() {
+        let fake = Fake::start(5, 1);
+        fake.faults(json!([{"kind": "delay", "delay_ms": 20000}]));
+        Spi::run("CREATE EXTENSION IF NOT EXISTS dblink").unwrap();
+        let conn: String = one("SELECT format('host=%s port=%s dbname=%s user=%s', \
+               split_part(current_setting('unix_socket_directories'), ',', 1), \
+               current_setting('port'), current_database(), current_user)");
+        let setup = format!(
+            "CREATE SERVER cancelme FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'); \
+             CREATE USER MAPPING FOR CURRENT_USER SERVER cancelme OPTIONS (user '{USER}', api_token '{TOKEN}'); \
+             CREATE FOREIGN TABLE cancelme_issues (key text) SERVER cancelme OPTIONS (entity 'issues')",
+            fake.url
+        );
+        Spi::run(&format!(
+            "SELECT dblink_connect('cancelme', {}); SELECT dblink_exec('cancelme', {})",
+            literal(&conn),
+            literal(&setup)
+        ))
+        .unwrap();
+        let pid: i32 =
+            one("SELECT pid FROM dblink('cancelme', 'SELECT pg_backend_pid()') AS t(pid int)");
+        let sent: i32 =
+            one("SELECT dblink_send_query('cancelme', 'SELECT count(*) FROM cancelme_issues')");
+        assert_eq!(sent, 1);
+        // Wait until the request is in flight at the fake.
+        let start = std::time::Instant::now();
+        while fake.requests().is_empty() && start.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let cancelled_at = std::time::Instant::now();
+        let ok: bool = one(&format!("SELECT pg_cancel_backend({pid})"));
+        assert!(ok);
+        let err = error_of("SELECT * FROM dblink_get_result('cancelme') AS t(n bigint)");
+        let elapsed = cancelled_at.elapsed();
+        Spi::run(
+            "SELECT * FROM dblink_get_result('cancelme', false) AS t(n bigint); \
+             SELECT dblink_exec('cancelme', 'DROP SERVER cancelme CASCADE'); \
+             SELECT dblink_disconnect('cancelme')",
+        )
+        .unwrap();
+        assert!(err.starts_with("57014 "), "{err}");
+        assert!(
+            err.contains("canceling statement due to user request"),
+            "{err}"
+        );
         assert!(
             elapsed < std::time::Duration::from_secs(5),
             "cancel took {elapsed:?}"
