@@ -1,6 +1,7 @@
 //! Executor callbacks: rows stream from Jira one page at a time as the executor pulls them.
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use pgrx::{pg_sys, PgMemoryContexts};
 use serde_json::Value;
@@ -17,7 +18,7 @@ use crate::jira::{block_on, Client, Pager};
 pub struct ScanState {
     /// What the planner decided.
     pub plan: PlanData,
-    client: Client,
+    client: Rc<Client>,
     /// Where the scan stands; also counts requests for EXPLAIN ANALYZE.
     pub pager: Pager,
     buffer: VecDeque<Value>,
@@ -59,7 +60,7 @@ pub unsafe extern "C-unwind" fn begin_foreign_scan(
         let relid = (*(*node).ss.ss_currentRelation).rd_id;
         let def = table::load(relid).or_raise();
         let config = table::connection_config(&def).or_raise();
-        let client = Client::new(&config).or_raise();
+        let client = Client::shared(&config).or_raise();
         let columns = plan
             .attnums
             .iter()

@@ -1,6 +1,8 @@
 //! The HTTP client: one request at a time with connect and request timeouts, retries of rate
 //! limits and broken responses, and Jira's errors turned into [`Error`]s without secrets.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, RETRY_AFTER};
@@ -29,6 +31,15 @@ pub struct Client {
     request_timeout: Duration,
 }
 
+/// Clients kept per backend, so that successive scans (and queries) of the same server and user
+/// reuse open connections. Keyed by the whole configuration: an ALTER SERVER or a new user
+/// mapping gets a new client.
+const CLIENT_CACHE_SIZE: usize = 8;
+
+thread_local! {
+    static CLIENTS: RefCell<Vec<(ConnectionConfig, Rc<Client>)>> = const { RefCell::new(Vec::new()) };
+}
+
 /// What one attempt produced: a value, a final error, or a reason to try again after a pause.
 enum Attempt {
     Done(Value),
@@ -54,6 +65,26 @@ impl Client {
             scheme: config.credentials.scheme(),
             max_retries: config.max_retries,
             request_timeout: config.request_timeout,
+        })
+    }
+
+    /// The backend's client for this configuration, built on first use.
+    pub fn shared(config: &ConnectionConfig) -> Result<Rc<Client>> {
+        CLIENTS.with(|cell| {
+            let mut clients = cell.borrow_mut();
+            if let Some(i) = clients.iter().position(|(c, _)| c == config) {
+                // Most recently used last.
+                let entry = clients.remove(i);
+                let client = entry.1.clone();
+                clients.push(entry);
+                return Ok(client);
+            }
+            let client = Rc::new(Client::new(config)?);
+            if clients.len() >= CLIENT_CACHE_SIZE {
+                clients.remove(0);
+            }
+            clients.push((config.clone(), client.clone()));
+            Ok(client)
         })
     }
 
@@ -103,21 +134,9 @@ impl Client {
     async fn attempt(&self, builder: reqwest::RequestBuilder, what: &str) -> Result<Attempt> {
         let response = match builder.send().await {
             Ok(r) => r,
-            Err(e) if e.is_timeout() => {
-                return Err(Error::Connection(format!(
-                    "Jira did not answer {what} within {} s (request_timeout)",
-                    self.request_timeout.as_secs_f64()
-                )))
-            }
             Err(e) => {
-                return Ok(Attempt::Retry {
-                    after: None,
-                    why: Error::Connection(format!(
-                        "cannot reach Jira at {}: {}",
-                        self.base,
-                        error_chain(&e)
-                    )),
-                })
+                let context = format!("cannot reach Jira at {}", self.base);
+                return self.transport_failure(e, &context, what);
             }
         };
         let status = response.status();
@@ -130,20 +149,9 @@ impl Client {
         }
         let bytes = match response.bytes().await {
             Ok(b) => b,
-            Err(e) if e.is_timeout() => {
-                return Err(Error::Connection(format!(
-                    "Jira did not finish answering {what} within {} s (request_timeout)",
-                    self.request_timeout.as_secs_f64()
-                )))
-            }
             Err(e) => {
-                return Ok(Attempt::Retry {
-                    after: None,
-                    why: Error::Connection(format!(
-                        "Jira's answer to {what} broke off: {}",
-                        error_chain(&e)
-                    )),
-                })
+                let context = format!("Jira's answer to {what} broke off");
+                return self.transport_failure(e, &context, what);
             }
         };
         if status == StatusCode::UNAUTHORIZED {
@@ -183,6 +191,21 @@ impl Client {
                 )),
             }),
         }
+    }
+
+    /// A timeout ends the request (trying again would exceed the wait the user allowed); any
+    /// other transport failure is worth another attempt.
+    fn transport_failure(&self, e: reqwest::Error, context: &str, what: &str) -> Result<Attempt> {
+        if e.is_timeout() {
+            return Err(Error::Connection(format!(
+                "Jira did not answer {what} within {} s (request_timeout)",
+                self.request_timeout.as_secs_f64()
+            )));
+        }
+        Ok(Attempt::Retry {
+            after: None,
+            why: Error::Connection(format!("{context}: {}", error_chain(&e))),
+        })
     }
 }
 

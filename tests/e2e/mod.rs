@@ -274,7 +274,14 @@ mod tests {
     #[pg_test]
     fn bad_credentials_are_28000_without_the_secret() {
         let fake = Fake::start(5, 1);
-        fake.install("t10", "wrong-Secret-987");
+        fake.install("t10", TOKEN);
+        let n: i64 = one("SELECT count(*) FROM t10_issues");
+        assert_eq!(n, 5);
+        // A changed user mapping takes effect at once, although clients are kept per backend.
+        Spi::run(
+            "ALTER USER MAPPING FOR CURRENT_USER SERVER t10 OPTIONS (SET api_token 'wrong-Secret-987')",
+        )
+        .unwrap();
         let err = error_of("SELECT count(*) FROM t10_issues");
         assert!(err.starts_with("28000 "), "{err}");
         assert!(err.contains("APIToken"), "{err}");
@@ -334,33 +341,13 @@ mod tests {
     fn statement_timeout_cancels_a_slow_request() {
         let fake = Fake::start(5, 1);
         fake.faults(json!([{"kind": "delay", "delay_ms": 20000}]));
-        Spi::run("CREATE EXTENSION IF NOT EXISTS dblink").unwrap();
         // statement_timeout is armed per client statement, so the query runs on its own
-        // connection; that session creates (and drops) its own objects.
-        let conn: String = one("SELECT format('host=%s port=%s dbname=%s user=%s', \
-               split_part(current_setting('unix_socket_directories'), ',', 1), \
-               current_setting('port'), current_database(), current_user)");
-        let setup = format!(
-            "CREATE SERVER slow FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'); \
-             CREATE USER MAPPING FOR CURRENT_USER SERVER slow OPTIONS (user '{USER}', api_token '{TOKEN}'); \
-             CREATE FOREIGN TABLE slow_issues (key text) SERVER slow OPTIONS (entity 'issues')",
-            fake.url
-        );
-        let connect = format!(
-            "SELECT dblink_connect('slow', {}); SELECT dblink_exec('slow', {}); \
-             SELECT dblink_exec('slow', 'SET statement_timeout = ''300ms''')",
-            literal(&conn),
-            literal(&setup)
-        );
-        Spi::run(&connect).unwrap();
+        // connection.
+        let _session = Session::open(&fake, "slow");
+        Spi::run("SELECT dblink_exec('slow', 'SET statement_timeout = ''300ms''')").unwrap();
         let start = std::time::Instant::now();
         let err = error_of("SELECT dblink_exec('slow', 'SELECT count(*) FROM slow_issues')");
         let elapsed = start.elapsed();
-        Spi::run(
-            "SELECT dblink_exec('slow', 'RESET statement_timeout; DROP SERVER slow CASCADE'); \
-             SELECT dblink_disconnect('slow')",
-        )
-        .unwrap();
         assert!(err.starts_with("57014 "), "{err}");
         assert!(err.contains("statement timeout"), "{err}");
         assert!(
@@ -373,22 +360,7 @@ mod tests {
     fn pg_cancel_backend_interrupts_a_request() {
         let fake = Fake::start(5, 1);
         fake.faults(json!([{"kind": "delay", "delay_ms": 20000}]));
-        Spi::run("CREATE EXTENSION IF NOT EXISTS dblink").unwrap();
-        let conn: String = one("SELECT format('host=%s port=%s dbname=%s user=%s', \
-               split_part(current_setting('unix_socket_directories'), ',', 1), \
-               current_setting('port'), current_database(), current_user)");
-        let setup = format!(
-            "CREATE SERVER cancelme FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'); \
-             CREATE USER MAPPING FOR CURRENT_USER SERVER cancelme OPTIONS (user '{USER}', api_token '{TOKEN}'); \
-             CREATE FOREIGN TABLE cancelme_issues (key text) SERVER cancelme OPTIONS (entity 'issues')",
-            fake.url
-        );
-        Spi::run(&format!(
-            "SELECT dblink_connect('cancelme', {}); SELECT dblink_exec('cancelme', {})",
-            literal(&conn),
-            literal(&setup)
-        ))
-        .unwrap();
+        let _session = Session::open(&fake, "cancelme");
         let pid: i32 =
             one("SELECT pid FROM dblink('cancelme', 'SELECT pg_backend_pid()') AS t(pid int)");
         let sent: i32 =
@@ -404,12 +376,7 @@ mod tests {
         assert!(ok);
         let err = error_of("SELECT * FROM dblink_get_result('cancelme') AS t(n bigint)");
         let elapsed = cancelled_at.elapsed();
-        Spi::run(
-            "SELECT * FROM dblink_get_result('cancelme', false) AS t(n bigint); \
-             SELECT dblink_exec('cancelme', 'DROP SERVER cancelme CASCADE'); \
-             SELECT dblink_disconnect('cancelme')",
-        )
-        .unwrap();
+        Spi::run("SELECT * FROM dblink_get_result('cancelme', false) AS t(n bigint)").unwrap();
         assert!(err.starts_with("57014 "), "{err}");
         assert!(
             err.contains("canceling statement due to user request"),

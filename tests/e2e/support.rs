@@ -126,6 +126,50 @@ impl Drop for Fake {
     }
 }
 
+/// A second connection to the test database through dblink, named `name`, with its own server,
+/// user mapping and foreign table `<name>_issues (key text)` over a fake: what a test needs
+/// when a statement must run as a client's would (statement_timeout, pg_cancel_backend). The
+/// objects are dropped and the connection closed when the session is dropped.
+pub struct Session {
+    name: String,
+}
+
+impl Session {
+    /// Connects and creates the objects (committed by that session).
+    pub fn open(fake: &Fake, name: &str) -> Session {
+        Spi::run("CREATE EXTENSION IF NOT EXISTS dblink").expect("dblink");
+        let conn: String = one("SELECT format('host=%s port=%s dbname=%s user=%s', \
+               split_part(current_setting('unix_socket_directories'), ',', 1), \
+               current_setting('port'), current_database(), current_user)");
+        let setup = format!(
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'); \
+             CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{TOKEN}'); \
+             CREATE FOREIGN TABLE {name}_issues (key text) SERVER {name} OPTIONS (entity 'issues')",
+            fake.url
+        );
+        Spi::run(&format!(
+            "SELECT dblink_connect({n}, {}); SELECT dblink_exec({n}, {})",
+            literal(&conn),
+            literal(&setup),
+            n = literal(name)
+        ))
+        .expect("open the dblink session");
+        Session {
+            name: name.to_string(),
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let n = literal(&self.name);
+        let _ = Spi::run(&format!(
+            "SELECT dblink_exec({n}, 'RESET ALL; DROP SERVER {} CASCADE'); SELECT dblink_disconnect({n})",
+            self.name
+        ));
+    }
+}
+
 /// The contract's `issues` columns (without the `jql` pseudo-column).
 pub const ISSUE_COLUMNS: &str = "id bigint, key text, project_id bigint, project_key text, \
     project_name text, issue_type_id text, issue_type_name text, parent_key text, status_id text, \
