@@ -69,7 +69,7 @@ async fn paging_returns_every_issue_once() {
     let (ids2, pages2) = page_all(&base, jql, 5000, "id").await;
     assert_eq!(pages2, 1, "id-only pages go up to 5000");
     assert_eq!(ids, ids2, "order is stable");
-    let (ids3, _) = page_all(&base, "project != NOPE", 37, "key").await;
+    let (ids3, _) = page_all(&base, "project is not EMPTY", 37, "key").await;
     assert_eq!(ids3.len(), 1234);
 }
 
@@ -342,4 +342,92 @@ async fn issue_bulkfetch_and_oracle() {
         .unwrap()
         .iter()
         .any(|f| f["clauseNames"] == json!(["cf[10010]", "Story Points"])));
+}
+
+#[tokio::test]
+async fn unknown_values_are_refused_by_every_search_endpoint() {
+    let base = start(20).await;
+    let jql = "Status in (Done, Nope) AND type = Feature AND labels = anything";
+    let expected = json!({
+        "errorMessages": [
+            "The value 'Nope' does not exist for the field 'Status'.",
+            "The value 'Feature' does not exist for the field 'type'."
+        ],
+        "errors": {}
+    });
+    let c = client();
+    let r = c
+        .get(format!("{base}/rest/api/3/search/jql"))
+        .basic_auth(USER, Some(TOKEN))
+        .query(&[("jql", jql)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap(), expected);
+    for path in ["search/jql", "search/approximate-count"] {
+        let r = c
+            .post(format!("{base}/rest/api/3/{path}"))
+            .basic_auth(USER, Some(TOKEN))
+            .json(&json!({ "jql": jql }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        assert_eq!(r.json::<Value>().await.unwrap(), expected, "{path}");
+    }
+    let r = c
+        .post(format!("{base}/rest/api/3/search/approximate-count"))
+        .basic_auth(USER, Some(TOKEN))
+        .json(&json!({"jql": "status = done AND labels = anything"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn request_log_numbers_connections() {
+    let base = start(5).await;
+    let url = format!("{base}/rest/api/3/myself");
+    let first = client();
+    for _ in 0..3 {
+        let r = first
+            .get(&url)
+            .basic_auth(USER, Some(TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.bytes().await.unwrap();
+    }
+    let second = client();
+    second
+        .get(&url)
+        .basic_auth(USER, Some(TOKEN))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let log: Value = client()
+        .get(format!("{base}/_fake/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let connections: Vec<u64> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["connection"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        connections,
+        vec![1, 1, 1, 2],
+        "keep-alive reuses connection 1"
+    );
 }

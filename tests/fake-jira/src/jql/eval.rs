@@ -219,6 +219,91 @@ fn validate_term(
     Ok(())
 }
 
+/// Lists, in query order and without repeats, the message for each value compared with `=`,
+/// `!=`, `IN` or `NOT IN` on a name-like system field that names no existing object: real Jira
+/// refuses such a search with 400 rather than matching nothing, and a fake that matched nothing
+/// would hide a wrapper that pushes down a value Jira does not know. Labels (free-form), custom
+/// fields, `currentUser()`, EMPTY and `resolution = Unresolved` are never reported.
+pub fn unknown_values(query: &Query, ctx: &EvalContext) -> Vec<String> {
+    let mut messages = Vec::new();
+    if let Some(clause) = &query.clause {
+        collect_unknown(clause, ctx, &mut messages);
+    }
+    messages
+}
+
+fn collect_unknown(clause: &Clause, ctx: &EvalContext, out: &mut Vec<String>) {
+    match clause {
+        Clause::And(parts) | Clause::Or(parts) => {
+            parts.iter().for_each(|c| collect_unknown(c, ctx, out))
+        }
+        Clause::Not(inner) => collect_unknown(inner, ctx, out),
+        Clause::Term { field, op, value } => {
+            if !matches!(op, Op::Eq | Op::NotEq | Op::In | Op::NotIn) {
+                return;
+            }
+            let [f] = resolve_field(field)[..] else {
+                return;
+            };
+            let Some(known) = known_names(f, ctx.dataset) else {
+                return;
+            };
+            let sensitive = matches!(kind(f), Kind::Match { sensitive: true });
+            for v in operand_values(value) {
+                let (Value::Str(text) | Value::Word(text)) = v else {
+                    continue;
+                };
+                if f == FieldRef::Resolution && text.eq_ignore_ascii_case("unresolved") {
+                    continue;
+                }
+                let lower = text.to_lowercase();
+                let exists = known.iter().any(|n| {
+                    if sensitive {
+                        n == text
+                    } else {
+                        n.to_lowercase() == lower
+                    }
+                });
+                let message = format!("The value '{text}' does not exist for the field '{field}'.");
+                if !exists && !out.contains(&message) {
+                    out.push(message);
+                }
+            }
+        }
+    }
+}
+
+/// Every name, key and id that some object of a name-like system field answers to; `None` for
+/// fields whose values are not checked (labels, custom fields, dates, ...).
+fn known_names(f: FieldRef, ds: &Dataset) -> Option<Vec<String>> {
+    let c = &ds.catalog;
+    let pairs = |it: &mut dyn Iterator<Item = (&String, &String)>| {
+        it.flat_map(|(a, b)| [a.clone(), b.clone()]).collect()
+    };
+    Some(match f {
+        FieldRef::Project => c
+            .projects
+            .iter()
+            .flat_map(|p| [p.key.clone(), p.name.clone(), p.id.to_string()])
+            .collect(),
+        FieldRef::Status => pairs(&mut c.statuses.iter().map(|s| (&s.name, &s.id))),
+        FieldRef::StatusCategory => c
+            .categories
+            .iter()
+            .flat_map(|k| [k.name.clone(), k.key.clone(), k.id.to_string()])
+            .collect(),
+        FieldRef::Priority => pairs(&mut c.priorities.iter().map(|p| (&p.name, &p.id))),
+        FieldRef::IssueType => pairs(&mut c.issue_types.iter().map(|t| (&t.name, &t.id))),
+        FieldRef::Resolution => pairs(&mut c.resolutions.iter().map(|r| (&r.name, &r.id))),
+        FieldRef::Component => pairs(&mut c.components.iter().map(|(_, x)| (&x.name, &x.id))),
+        FieldRef::FixVersion => pairs(&mut c.versions.iter().map(|(_, x)| (&x.name, &x.id))),
+        FieldRef::Assignee | FieldRef::Reporter | FieldRef::Creator => {
+            c.users.iter().map(|u| u.account_id.clone()).collect()
+        }
+        _ => return None,
+    })
+}
+
 /// Whether `issue` satisfies `clause`. The query must have passed [`validate`]; invalid parts
 /// simply do not match.
 pub fn evaluate(clause: &Clause, issue: &Issue, ctx: &EvalContext) -> bool {

@@ -17,7 +17,7 @@ mod tests;
 mod text;
 
 pub use dates::DateBound;
-pub use eval::{evaluate, validate, EvalContext};
+pub use eval::{evaluate, unknown_values, validate, EvalContext};
 pub use fields::{resolve_field, FieldRef};
 pub use lexer::{tokenize, tokenize_spanned, Spanned, Token};
 pub use order::sort;

@@ -1,6 +1,6 @@
 //! A whole search: parse, reject unbounded queries, validate, filter and order.
 
-use super::eval::{evaluate, validate, EvalContext};
+use super::eval::{evaluate, unknown_values, validate, EvalContext};
 use super::order::sort;
 use super::{parse, JqlError};
 
@@ -13,10 +13,21 @@ pub enum SearchError {
     Unbounded,
     /// A semantic error (unknown field, unsupported operator, bad value).
     Invalid(String),
+    /// Values that name no existing object of their field (one message per value, in query
+    /// order), which Jira refuses instead of matching nothing.
+    UnknownValues(Vec<String>),
 }
 
 impl SearchError {
-    /// The message Jira puts in `errorMessages`.
+    /// Every message Jira puts in `errorMessages`, in order.
+    pub fn messages(&self) -> Vec<String> {
+        match self {
+            SearchError::UnknownValues(m) => m.clone(),
+            other => vec![other.message()],
+        }
+    }
+
+    /// The message Jira puts in `errorMessages` (several are joined by a space).
     pub fn message(&self) -> String {
         match self {
             SearchError::Syntax(e) => e.jira_message(),
@@ -24,6 +35,7 @@ impl SearchError {
                 "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.".to_string()
             }
             SearchError::Invalid(m) => m.clone(),
+            SearchError::UnknownValues(m) => m.join(" "),
         }
     }
 }
@@ -35,6 +47,10 @@ pub fn search(jql: &str, ctx: &EvalContext) -> Result<Vec<usize>, SearchError> {
         return Err(SearchError::Unbounded);
     };
     validate(&query, ctx).map_err(SearchError::Invalid)?;
+    let unknown = unknown_values(&query, ctx);
+    if !unknown.is_empty() {
+        return Err(SearchError::UnknownValues(unknown));
+    }
     let mut hits: Vec<usize> = (0..ctx.dataset.issues.len())
         .filter(|&i| evaluate(clause, &ctx.dataset.issues[i], ctx))
         .collect();

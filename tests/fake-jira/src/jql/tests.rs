@@ -116,7 +116,10 @@ fn semantic_errors_and_unbounded() {
     ));
     assert!(search("created > \"yesterday\"", &c).is_err());
     assert!(search("cf[10010] > abc", &c).is_err());
-    assert!(search("project = X order by labels", &c).is_err());
+    assert_eq!(
+        search("project = ALPHA order by labels", &c).map_err(|e| e.message()),
+        Err("Field 'labels' does not support sorting.".to_string())
+    );
 }
 
 #[test]
@@ -173,4 +176,231 @@ fn ordering_is_stable_with_nulls_last() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
+}
+
+fn unknown(ds: &Dataset, jql: &str) -> Vec<String> {
+    match search(jql, &ctx(ds)) {
+        Err(SearchError::UnknownValues(m)) => m,
+        other => panic!("{jql}: expected unknown values, got {other:?}"),
+    }
+}
+
+fn not_exist(value: &str, field: &str) -> String {
+    format!("The value '{value}' does not exist for the field '{field}'.")
+}
+
+#[test]
+fn unknown_values_are_errors() {
+    let ds = dataset();
+    assert_eq!(
+        unknown(&ds, "status = Nope"),
+        vec![not_exist("Nope", "status")]
+    );
+    assert_eq!(
+        unknown(
+            &ds,
+            "STATUS in (done, Nope, \"Gone Away\") AND priority != Urgent"
+        ),
+        vec![
+            not_exist("Nope", "STATUS"),
+            not_exist("Gone Away", "STATUS"),
+            not_exist("Urgent", "priority"),
+        ]
+    );
+    assert_eq!(
+        unknown(&ds, "project = nope OR NOT (project not in (NOPE, nope))"),
+        vec![not_exist("nope", "project"), not_exist("NOPE", "project")]
+    );
+    let cases = [
+        ("type = Feature", "Feature", "type"),
+        ("issuetype = 99999", "99999", "issuetype"),
+        ("resolution = Fixed", "Fixed", "resolution"),
+        ("statusCategory = Closed", "Closed", "statusCategory"),
+        ("component = Database", "Database", "component"),
+        ("fixVersion = \"9.9\"", "9.9", "fixVersion"),
+        ("assignee = \"nobody-123\"", "nobody-123", "assignee"),
+        ("reporter != someone", "someone", "reporter"),
+        ("creator in (EMPTY, ghost)", "ghost", "creator"),
+    ];
+    for (jql, value, field) in cases {
+        assert_eq!(unknown(&ds, jql), vec![not_exist(value, field)], "{jql}");
+    }
+    // Account ids are matched exactly, as the field compares them.
+    let upper = ds.catalog.users[0].account_id.to_uppercase();
+    assert_eq!(
+        unknown(&ds, &format!("assignee = \"{upper}\"")),
+        vec![not_exist(&upper, "assignee")]
+    );
+    let message = search("status = Nope AND type = Nope", &ctx(&ds)).unwrap_err();
+    assert_eq!(
+        message.messages(),
+        vec![not_exist("Nope", "status"), not_exist("Nope", "type")]
+    );
+}
+
+#[test]
+fn known_and_free_form_values_are_accepted() {
+    let ds = dataset();
+    let someone = &ds.catalog.users[2].account_id;
+    for jql in [
+        "labels = \"no-such-label\"",
+        "labels in (nothing, \"at all\")",
+        "resolution = Unresolved",
+        "resolution in (unresolved, done)",
+        "resolution != UNRESOLVED",
+        "assignee = currentUser()",
+        "assignee in (EMPTY, currentUser())",
+        "assignee is EMPTY",
+        "status = EMPTY",
+        "cf[10011] = \"No Such Team\"",
+        "Team in (Nope)",
+        "status in (\"won't do\", 10000, \"ÄRGER\")",
+        "type in (bug, 10004, \"sub-task\")",
+        "project in (10000, alpha, \"Beta ✓ Ünïcode\")",
+        "statusCategory in (indeterminate, 2, \"to do\")",
+        "priority in (1, highest)",
+        "component in (backend, 10100, \"API, \\\"v2\\\"\")",
+        "fixVersion in (\"2.0-β\", 10200)",
+        "key = NOPE-1",
+        "parent = NOPE-1",
+        "status ~ nope",
+    ] {
+        let r = search(jql, &ctx(&ds));
+        assert!(
+            !matches!(r, Err(SearchError::UnknownValues(_))),
+            "{jql}: {r:?}"
+        );
+    }
+    assert!(matches(
+        &ds,
+        &format!("reporter != \"{someone}\" OR reporter = \"{someone}\""),
+        0
+    ));
+}
+
+fn sorted_hits(ds: &Dataset, jql: &str) -> Vec<u64> {
+    let mut h = hits(ds, jql);
+    h.sort_unstable();
+    h
+}
+
+#[test]
+fn id_compares_numerically() {
+    let ds = dataset();
+    let all: Vec<u64> = ds.issues.iter().map(|i| i.id).collect();
+    assert_eq!(all[4], 10005);
+    assert_eq!(hits(&ds, "id = 10005"), vec![10005]);
+    assert_eq!(hits(&ds, "id = \"10005\""), vec![10005]);
+    let without: Vec<u64> = all.iter().copied().filter(|&i| i != 10005).collect();
+    assert_eq!(sorted_hits(&ds, "id != 10005"), without);
+    assert_eq!(sorted_hits(&ds, "id != '10005'"), without);
+    assert_eq!(sorted_hits(&ds, "id IN (10001, 10002)"), vec![10001, 10002]);
+    assert_eq!(
+        sorted_hits(&ds, "id in (\"10001\", '10002')"),
+        vec![10001, 10002]
+    );
+    assert_eq!(
+        sorted_hits(&ds, "id NOT IN (10001, 10002)"),
+        all[2..].to_vec()
+    );
+    assert_eq!(sorted_hits(&ds, "id > 10005"), all[5..].to_vec());
+    assert_eq!(sorted_hits(&ds, "id >= \"10005\""), all[4..].to_vec());
+    assert_eq!(sorted_hits(&ds, "id < 10005"), all[..4].to_vec());
+    assert_eq!(sorted_hits(&ds, "id <= 10005"), all[..5].to_vec());
+    assert_eq!(sorted_hits(&ds, "id <= '10005'"), all[..5].to_vec());
+    assert!(hits(&ds, "id = 99999999").is_empty());
+    assert_eq!(hits(&ds, "id > 10001 ORDER BY id ASC"), all[1..].to_vec());
+    let mut desc = all[1..].to_vec();
+    desc.reverse();
+    assert_eq!(hits(&ds, "id > 10001 ORDER BY id DESC"), desc);
+    // key and issuekey keep their key semantics (and also take ids).
+    let key = ds.issues[4].key.clone();
+    assert_eq!(hits(&ds, &format!("key = {key}")), vec![10005]);
+    assert_eq!(hits(&ds, &format!("issuekey = \"{key}\"")), vec![10005]);
+    assert_eq!(hits(&ds, "issuekey = 10005"), vec![10005]);
+    let project = ds.issues[4].project;
+    let mut later: Vec<u64> = ds
+        .issues
+        .iter()
+        .filter(|i| i.project == project && i.number > ds.issues[4].number)
+        .map(|i| i.id)
+        .collect();
+    later.sort_unstable();
+    assert_eq!(sorted_hits(&ds, &format!("key > {key}")), later);
+}
+
+#[test]
+fn created_and_updated_compare_exactly_with_epoch_millis() {
+    let mut ds = dataset();
+    ds.issues[0].updated = DateTime::parse_from_rfc3339("2024-03-07T08:00:00.456+11:00").unwrap();
+    for (field, ms) in [
+        ("created", ds.issues[0].created.timestamp_millis()),
+        ("updated", ds.issues[0].updated.timestamp_millis()),
+        ("createdDate", ds.issues[0].created.timestamp_millis()),
+        ("updatedDate", ds.issues[0].updated.timestamp_millis()),
+    ] {
+        let cases = [
+            ("=", ms, true),
+            ("=", ms + 1, false),
+            ("=", ms - 1, false),
+            ("!=", ms, false),
+            ("!=", ms + 1, true),
+            ("<", ms, false),
+            ("<", ms + 1, true),
+            ("<=", ms, true),
+            ("<=", ms - 1, false),
+            (">", ms, false),
+            (">", ms - 1, true),
+            (">=", ms, true),
+            (">=", ms + 1, false),
+        ];
+        for (op, bound, expected) in cases {
+            let jql = format!("{field} {op} {bound}");
+            assert_eq!(matches(&ds, &jql, 0), expected, "{jql}");
+        }
+    }
+}
+
+#[test]
+fn due_dates_compare_as_dates_in_the_users_zone() {
+    let mut ds = dataset();
+    ds.issues[0].due_date = chrono::NaiveDate::from_ymd_opt(2024, 3, 5);
+    ds.issues[1].due_date = None;
+    for field in ["due", "duedate", "dueDate"] {
+        let cases = [
+            ("=", "2024-03-05", true),
+            ("=", "2024/03/05", true),
+            ("=", "2024-03-04", false),
+            ("!=", "2024-03-05", false),
+            ("!=", "2024-03-06", true),
+            ("<", "2024-03-05", false),
+            ("<", "2024-03-06", true),
+            ("<=", "2024-03-05", true),
+            ("<=", "2024-03-04", false),
+            (">", "2024-03-05", false),
+            (">", "2024-03-04", true),
+            (">=", "2024-03-05", true),
+            (">=", "2024-03-06", false),
+        ];
+        for (op, date, expected) in cases {
+            let jql = format!("{field} {op} \"{date}\"");
+            assert_eq!(matches(&ds, &jql, 0), expected, "{jql}");
+            assert!(
+                !matches(&ds, &jql, 1),
+                "{jql} never matches an empty due date"
+            );
+        }
+    }
+    // Midnight of 2024-03-05 in Sydney (+11:00) is 2024-03-04 13:00 UTC.
+    let sydney_midnight = Utc.with_ymd_and_hms(2024, 3, 4, 13, 0, 0).unwrap();
+    let ms = sydney_midnight.timestamp_millis();
+    assert!(matches(&ds, &format!("due = {ms}"), 0));
+    let utc_midnight = Utc.with_ymd_and_hms(2024, 3, 5, 0, 0, 0).unwrap();
+    assert!(!matches(
+        &ds,
+        &format!("due = {}", utc_midnight.timestamp_millis()),
+        0
+    ));
+    assert!(matches(&ds, "due >= \"2024-03-05 00:00\"", 0));
+    assert!(!matches(&ds, "due > \"2024-03-05 00:00\"", 0));
 }

@@ -14,6 +14,16 @@ pub fn jira_error(status: StatusCode, message: impl Into<String>) -> Response {
         .into_response()
 }
 
+/// `{"errorMessages":[messages...],"errors":{}}` with the given status, for refusals that
+/// report several problems at once (e.g. every unknown value of a JQL query).
+pub fn jira_errors(status: StatusCode, messages: Vec<String>) -> Response {
+    (
+        status,
+        Json(json!({"errorMessages": messages, "errors": {}})),
+    )
+        .into_response()
+}
+
 /// A 400 with Jira's error body.
 pub fn bad_request(message: impl Into<String>) -> Response {
     jira_error(StatusCode::BAD_REQUEST, message)

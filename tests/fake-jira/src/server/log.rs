@@ -26,6 +26,9 @@ pub struct LogEntry {
     pub max_results: Option<i64>,
     /// The status answered.
     pub status: u16,
+    /// Number of the TCP connection the request arrived on (1, 2, ... in accept order; 0 when
+    /// unknown), so tests can see whether a client reuses connections.
+    pub connection: u64,
 }
 
 fn is_search(path: &str) -> bool {
@@ -46,6 +49,7 @@ impl LogEntry {
             fields: None,
             max_results: None,
             status: 0,
+            connection: 0,
         };
         if method == "GET" {
             let pairs = params::pairs(query);

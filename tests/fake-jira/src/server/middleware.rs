@@ -2,12 +2,13 @@
 //! injection, authentication and logging.
 
 use super::auth::{self, Auth};
+use super::connection::ConnectionId;
 use super::errors::{jira_error, NOT_AUTHENTICATED};
 use super::faults::{non_json_response, Fault, FaultKind};
 use super::log::LogEntry;
 use super::Shared;
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -41,13 +42,12 @@ pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Nex
             "The request body is too large.",
         );
     };
-    let seq = state.record(LogEntry::new(
-        0,
-        parts.method.as_str(),
-        &path,
-        parts.uri.query(),
-        &bytes,
-    ));
+    let mut entry = LogEntry::new(0, parts.method.as_str(), &path, parts.uri.query(), &bytes);
+    entry.connection = parts
+        .extensions
+        .get::<ConnectInfo<ConnectionId>>()
+        .map_or(0, |c| c.0 .0);
+    let seq = state.record(entry);
     let fault = state.take_fault(&path);
     let response = match fault.as_ref().map(|f| f.kind) {
         Some(FaultKind::Status) => fault

@@ -1,6 +1,7 @@
 //! The HTTP server: shared state, routes, and how to start it.
 
 mod auth;
+mod connection;
 mod control;
 mod errors;
 mod faults;
@@ -12,6 +13,7 @@ mod params;
 mod search;
 mod token;
 
+pub use connection::{ConnectionAddr, ConnectionId, CountingListener};
 pub use faults::{Fault, FaultKind};
 pub use log::LogEntry;
 
@@ -150,9 +152,13 @@ impl Server {
         &self.state.base_url
     }
 
-    /// Serves until the process ends.
+    /// Serves until the process ends, numbering connections for the request log.
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, router(self.state)).await
+        axum::serve(
+            CountingListener::new(self.listener),
+            router(self.state).into_make_service_with_connect_info::<ConnectionId>(),
+        )
+        .await
     }
 }
 

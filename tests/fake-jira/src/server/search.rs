@@ -1,7 +1,7 @@
 //! `GET|POST /rest/api/3/search/jql` and `POST /rest/api/3/search/approximate-count`.
 
 use super::auth::Auth;
-use super::errors::{bad_request, ApiError, MAX_RESULTS_MESSAGE};
+use super::errors::{bad_request, jira_errors, ApiError, MAX_RESULTS_MESSAGE};
 use super::middleware::login_failed_header;
 use super::{params, token, AppState, Shared};
 use crate::jql::{search, EvalContext, SearchError};
@@ -150,8 +150,13 @@ pub async fn approximate_count(
     }
     match cached_search(&state, &jql) {
         Ok(hits) => Json(json!({"count": hits.len()})).into_response(),
-        Err(e) => bad_request(e.message()),
+        Err(e) => search_error(&e),
     }
+}
+
+/// The 400 for a refused search, with every message Jira would list.
+fn search_error(e: &SearchError) -> Response {
+    jira_errors(StatusCode::BAD_REQUEST, e.messages())
 }
 
 /// The answer to a caller that is not authenticated: an empty result, flagged when
@@ -215,7 +220,7 @@ fn run(state: &AppState, auth: Auth, request: SearchRequest) -> Response {
     }
     let hits = match cached_search(state, &request.jql) {
         Ok(hits) => hits,
-        Err(e) => return bad_request(e.message()),
+        Err(e) => return search_error(&e),
     };
     let offset = match &request.next_page_token {
         None => 0,
