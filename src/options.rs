@@ -78,6 +78,11 @@ const SPECS: &[Spec] = &[
         contexts: &[Server, Table],
     },
     Spec {
+        name: "use_remote_estimate",
+        aliases: &[],
+        contexts: &[Server, Table],
+    },
+    Spec {
         name: "max_retries",
         aliases: &[],
         contexts: &[Server],
@@ -275,6 +280,7 @@ fn check_value(name: &str, value: &str) -> Result<()> {
         "connect_timeout" | "request_timeout" => parse_seconds(name, value).map(|_| ()),
         "page_size" => parse_int(name, value, 1, 5000).map(|_| ()),
         "max_retries" => parse_int(name, value, 0, 20).map(|_| ()),
+        "use_remote_estimate" => parse_bool(name, value).map(|_| ()),
         "entity" => crate::catalog::Entity::parse(value).map(|_| ()),
         _ => Ok(()),
     }
@@ -320,6 +326,18 @@ fn parse_int(name: &str, value: &str, min: i64, max: i64) -> Result<i64> {
         _ => Err(Error::option(
             format!("invalid value for option \"{name}\": \"{value}\""),
             Some(format!("It must be an integer from {min} to {max}.")),
+        )),
+    }
+}
+
+/// Postgres' spellings of a boolean.
+pub fn parse_bool(name: &str, value: &str) -> Result<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "on" | "yes" | "1" | "t" | "y" => Ok(true),
+        "false" | "off" | "no" | "0" | "f" | "n" => Ok(false),
+        _ => Err(Error::option(
+            format!("invalid value for option \"{name}\": \"{value}\""),
+            Some("It must be a boolean (true or false).".into()),
         )),
     }
 }
@@ -378,6 +396,8 @@ pub struct ConnectionConfig {
     pub page_size: u32,
     /// Retries of 429/503 and broken responses before giving up.
     pub max_retries: u32,
+    /// Ask Jira (`search/approximate-count`) for row estimates while planning.
+    pub use_remote_estimate: bool,
 }
 
 /// Default `page_size`: the most Jira returns per page when fields are requested.
@@ -444,6 +464,10 @@ pub fn connection_config(
         request_timeout: seconds("request_timeout", 60)?,
         page_size: int("page_size", DEFAULT_PAGE_SIZE, 1, 5000)?,
         max_retries: int("max_retries", 5, 0, 20)?,
+        use_remote_estimate: match get("use_remote_estimate") {
+            Some(v) => parse_bool("use_remote_estimate", v)?,
+            None => false,
+        },
     })
 }
 

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::value::{date, int, names, rich_text, text, timestamp};
-use super::{Cell, Column, PgType, Source};
+use super::{Cell, Column, PgType, Rule, Source};
 use crate::error::Result;
 
 /// `fields.<field>`.
@@ -17,12 +17,16 @@ fn member<'a>(issue: &'a Value, name: &str, member: &str) -> Option<&'a Value> {
 }
 
 macro_rules! column {
-    ($name:literal, $ty:ident, [$($f:literal),*], $jql:expr, |$issue:ident| $read:expr) => {
+    ($name:literal, $ty:ident, [$($f:literal),*], $rule:expr, |$issue:ident| $read:expr) => {
+        column!($name, $ty, [$($f),*], $rule, None, |$issue| $read)
+    };
+    ($name:literal, $ty:ident, [$($f:literal),*], $rule:expr, $order:expr, |$issue:ident| $read:expr) => {
         Column {
             name: $name,
             ty: PgType::$ty,
             fields: &[$($f),*],
-            jql: $jql,
+            rule: $rule,
+            order: $order,
             source: Source::Json({
                 fn read($issue: &Value) -> Result<Cell> {
                     #[allow(unused)]
@@ -37,138 +41,246 @@ macro_rules! column {
 
 /// The contract's `issues` columns.
 pub static COLUMNS: &[Column] = &[
-    column!("id", Int8, [], Some("id"), |i| int("id", i.get("id"))),
-    column!("key", Text, [], Some("key"), |i| text("key", i.get("key"))),
-    column!("project_id", Int8, ["project"], None, |i| int(
-        NAME,
-        member(i, "project", "id")
-    )),
-    column!("project_key", Text, ["project"], Some("project"), |i| text(
-        NAME,
-        member(i, "project", "key")
-    )),
-    column!("project_name", Text, ["project"], None, |i| text(
-        NAME,
-        member(i, "project", "name")
-    )),
-    column!("issue_type_id", Text, ["issuetype"], None, |i| text(
-        NAME,
-        member(i, "issuetype", "id")
-    )),
-    column!("issue_type_name", Text, ["issuetype"], None, |i| text(
-        NAME,
-        member(i, "issuetype", "name")
-    )),
-    column!("parent_key", Text, ["parent"], None, |i| text(
-        NAME,
-        member(i, "parent", "key")
-    )),
-    column!("status_id", Text, ["status"], None, |i| text(
-        NAME,
-        member(i, "status", "id")
-    )),
-    column!("status_name", Text, ["status"], Some("status"), |i| text(
-        NAME,
-        member(i, "status", "name")
-    )),
-    column!("status_category", Text, ["status"], None, |i| text(
-        NAME,
-        member(i, "status", "statusCategory").and_then(|c| c.get("name"))
-    )),
-    column!("priority_id", Text, ["priority"], None, |i| text(
-        NAME,
-        member(i, "priority", "id")
-    )),
-    column!("priority_name", Text, ["priority"], None, |i| text(
-        NAME,
-        member(i, "priority", "name")
-    )),
-    column!("resolution_name", Text, ["resolution"], None, |i| text(
-        NAME,
-        member(i, "resolution", "name")
-    )),
+    column!("id", Int8, [], Rule::Id, |i| int("id", i.get("id"))),
+    column!("key", Text, [], Rule::Key, |i| text("key", i.get("key"))),
+    column!(
+        "project_id",
+        Int8,
+        ["project"],
+        Rule::Named {
+            field: "project",
+            nullable: false
+        },
+        |i| int(NAME, member(i, "project", "id"))
+    ),
+    column!(
+        "project_key",
+        Text,
+        ["project"],
+        Rule::Named {
+            field: "project",
+            nullable: false
+        },
+        |i| text(NAME, member(i, "project", "key"))
+    ),
+    column!(
+        "project_name",
+        Text,
+        ["project"],
+        Rule::Named {
+            field: "project",
+            nullable: false
+        },
+        |i| text(NAME, member(i, "project", "name"))
+    ),
+    column!(
+        "issue_type_id",
+        Text,
+        ["issuetype"],
+        Rule::Named {
+            field: "issuetype",
+            nullable: false
+        },
+        |i| text(NAME, member(i, "issuetype", "id"))
+    ),
+    column!(
+        "issue_type_name",
+        Text,
+        ["issuetype"],
+        Rule::Named {
+            field: "issuetype",
+            nullable: false
+        },
+        |i| text(NAME, member(i, "issuetype", "name"))
+    ),
+    column!(
+        "parent_key",
+        Text,
+        ["parent"],
+        Rule::Named {
+            field: "parent",
+            nullable: false
+        },
+        |i| text(NAME, member(i, "parent", "key"))
+    ),
+    column!(
+        "status_id",
+        Text,
+        ["status"],
+        Rule::Named {
+            field: "status",
+            nullable: false
+        },
+        |i| text(NAME, member(i, "status", "id"))
+    ),
+    column!(
+        "status_name",
+        Text,
+        ["status"],
+        Rule::Named {
+            field: "status",
+            nullable: false
+        },
+        |i| text(NAME, member(i, "status", "name"))
+    ),
+    column!(
+        "status_category",
+        Text,
+        ["status"],
+        Rule::Named {
+            field: "statusCategory",
+            nullable: false
+        },
+        |i| text(
+            NAME,
+            member(i, "status", "statusCategory").and_then(|c| c.get("name"))
+        )
+    ),
+    column!(
+        "priority_id",
+        Text,
+        ["priority"],
+        Rule::Named {
+            field: "priority",
+            nullable: true
+        },
+        |i| text(NAME, member(i, "priority", "id"))
+    ),
+    column!(
+        "priority_name",
+        Text,
+        ["priority"],
+        Rule::Named {
+            field: "priority",
+            nullable: true
+        },
+        |i| text(NAME, member(i, "priority", "name"))
+    ),
+    column!(
+        "resolution_name",
+        Text,
+        ["resolution"],
+        Rule::Named {
+            field: "resolution",
+            nullable: true
+        },
+        |i| text(NAME, member(i, "resolution", "name"))
+    ),
     column!(
         "resolution_date",
         Timestamptz,
         ["resolutiondate"],
-        None,
+        Rule::Timestamp {
+            field: "resolutiondate",
+            nullable: true
+        },
         |i| timestamp(NAME, field(i, "resolutiondate"))
     ),
-    column!("summary", Text, ["summary"], None, |i| text(
-        NAME,
-        field(i, "summary")
-    )),
-    column!("description", Text, ["description"], None, |i| rich_text(
-        NAME,
-        field(i, "description")
-    )),
-    column!("environment", Text, ["environment"], None, |i| rich_text(
-        NAME,
-        field(i, "environment")
-    )),
-    column!("labels", TextArray, ["labels"], None, |i| names(
-        NAME,
-        field(i, "labels"),
-        "name"
-    )),
-    column!("components", TextArray, ["components"], None, |i| names(
-        NAME,
-        field(i, "components"),
-        "name"
-    )),
-    column!("fix_versions", TextArray, ["fixVersions"], None, |i| names(
-        NAME,
-        field(i, "fixVersions"),
-        "name"
-    )),
-    column!("assignee_account_id", Text, ["assignee"], None, |i| text(
-        NAME,
-        member(i, "assignee", "accountId")
-    )),
-    column!("assignee_display_name", Text, ["assignee"], None, |i| text(
-        NAME,
-        member(i, "assignee", "displayName")
-    )),
-    column!("reporter_account_id", Text, ["reporter"], None, |i| text(
-        NAME,
-        member(i, "reporter", "accountId")
-    )),
-    column!("reporter_display_name", Text, ["reporter"], None, |i| text(
-        NAME,
-        member(i, "reporter", "displayName")
-    )),
-    column!("creator_account_id", Text, ["creator"], None, |i| text(
-        NAME,
-        member(i, "creator", "accountId")
-    )),
-    column!("creator_display_name", Text, ["creator"], None, |i| text(
-        NAME,
-        member(i, "creator", "displayName")
-    )),
-    column!("created", Timestamptz, ["created"], None, |i| timestamp(
-        NAME,
-        field(i, "created")
-    )),
-    column!("updated", Timestamptz, ["updated"], None, |i| timestamp(
-        NAME,
-        field(i, "updated")
-    )),
-    column!("due_date", Date, ["duedate"], None, |i| date(
+    column!("summary", Text, ["summary"], Rule::Text("summary"), |i| {
+        text(NAME, field(i, "summary"))
+    }),
+    column!("description", Text, ["description"], Rule::None, |i| {
+        rich_text(NAME, field(i, "description"))
+    }),
+    column!("environment", Text, ["environment"], Rule::None, |i| {
+        rich_text(NAME, field(i, "environment"))
+    }),
+    column!(
+        "labels",
+        TextArray,
+        ["labels"],
+        Rule::Names("labels"),
+        |i| names(NAME, field(i, "labels"), "name")
+    ),
+    column!(
+        "components",
+        TextArray,
+        ["components"],
+        Rule::Names("component"),
+        |i| names(NAME, field(i, "components"), "name")
+    ),
+    column!(
+        "fix_versions",
+        TextArray,
+        ["fixVersions"],
+        Rule::Names("fixVersion"),
+        |i| names(NAME, field(i, "fixVersions"), "name")
+    ),
+    column!(
+        "assignee_account_id",
+        Text,
+        ["assignee"],
+        Rule::Account("assignee"),
+        |i| text(NAME, member(i, "assignee", "accountId"))
+    ),
+    column!(
+        "assignee_display_name",
+        Text,
+        ["assignee"],
+        Rule::None,
+        |i| text(NAME, member(i, "assignee", "displayName"))
+    ),
+    column!(
+        "reporter_account_id",
+        Text,
+        ["reporter"],
+        Rule::Account("reporter"),
+        |i| text(NAME, member(i, "reporter", "accountId"))
+    ),
+    column!(
+        "reporter_display_name",
+        Text,
+        ["reporter"],
+        Rule::None,
+        |i| text(NAME, member(i, "reporter", "displayName"))
+    ),
+    column!(
+        "creator_account_id",
+        Text,
+        ["creator"],
+        Rule::Account("creator"),
+        |i| text(NAME, member(i, "creator", "accountId"))
+    ),
+    column!("creator_display_name", Text, ["creator"], Rule::None, |i| {
+        text(NAME, member(i, "creator", "displayName"))
+    }),
+    column!(
+        "created",
+        Timestamptz,
+        ["created"],
+        Rule::Timestamp {
+            field: "created",
+            nullable: false
+        },
+        Some("created"),
+        |i| timestamp(NAME, field(i, "created"))
+    ),
+    column!(
+        "updated",
+        Timestamptz,
+        ["updated"],
+        Rule::Timestamp {
+            field: "updated",
+            nullable: false
+        },
+        Some("updated"),
+        |i| timestamp(NAME, field(i, "updated"))
+    ),
+    column!("due_date", Date, ["duedate"], Rule::Date("due"), |i| date(
         NAME,
         field(i, "duedate")
     )),
-    column!("time_spent_seconds", Int8, ["timespent"], None, |i| int(
-        NAME,
-        field(i, "timespent")
-    )),
+    column!("time_spent_seconds", Int8, ["timespent"], Rule::None, |i| {
+        int(NAME, field(i, "timespent"))
+    }),
     column!(
         "original_estimate_seconds",
         Int8,
         ["timeoriginalestimate"],
-        None,
+        Rule::None,
         |i| int(NAME, field(i, "timeoriginalestimate"))
     ),
-    column!("fields", Jsonb, ["*all"], None, |i| Ok(
+    column!("fields", Jsonb, ["*all"], Rule::None, |i| Ok(
         match i.get("fields") {
             Some(f) => Cell::Json(f.clone()),
             None => Cell::Null,
@@ -178,7 +290,8 @@ pub static COLUMNS: &[Column] = &[
         name: "jql",
         ty: PgType::Text,
         fields: &[],
-        jql: None,
+        rule: Rule::Jql,
+        order: None,
         source: Source::Jql,
     },
 ];

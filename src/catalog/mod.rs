@@ -32,10 +32,51 @@ pub struct Column {
     pub ty: PgType,
     /// The Jira fields (`fields=` names) needed to fill it; empty for top-level `id`/`key`.
     pub fields: &'static [&'static str],
-    /// The JQL field `=`/`IN` on this column are pushed to, if any.
-    pub jql: Option<&'static str>,
+    /// How conditions on the column translate into JQL.
+    pub rule: Rule,
+    /// The JQL field to ORDER BY when Jira's order of it equals Postgres' (never NULL, same
+    /// comparison).
+    pub order: Option<&'static str>,
     /// Where the value comes from.
     pub source: Source,
+}
+
+/// What Jira can search on a column, and how exactly. See `jql::translate` for the operators
+/// each rule pushes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Not searchable: conditions stay local.
+    None,
+    /// The issue key: `=`/`IN` at the top level fetch by key (`issue/bulkfetch`).
+    Key,
+    /// The issue id: `=`/`IN` at the top level fetch by id; ranges are JQL `id < n`.
+    Id,
+    /// A field Jira matches case-insensitively by name, key or id (status, project, ...):
+    /// `=`/`IN` are supersets; `IS NULL` is exact when the field can be empty.
+    Named {
+        /// The JQL field.
+        field: &'static str,
+        /// Whether the field can be empty.
+        nullable: bool,
+    },
+    /// An account id (assignee, ...): exact `=`, `<>`, `IN`, `NOT IN`, `IS [NOT] NULL`.
+    Account(&'static str),
+    /// A date-time: comparisons in epoch milliseconds, exact.
+    Timestamp {
+        /// The JQL field.
+        field: &'static str,
+        /// Whether the field can be empty.
+        nullable: bool,
+    },
+    /// A date: comparisons with a quoted `yyyy-MM-dd`, exact; the field can be empty.
+    Date(&'static str),
+    /// An array of names (labels, components, versions): containment is a superset,
+    /// `= '{}'` is `IS EMPTY`.
+    Names(&'static str),
+    /// Free text: `=` and `LIKE` become `~` on the whole words they guarantee (a superset).
+    Text(&'static str),
+    /// The `jql` pseudo-column: `= 'text'` is ANDed into the query as it is.
+    Jql,
 }
 
 /// A table kind, named by the foreign table's `entity` option.

@@ -1,13 +1,16 @@
-//! EXPLAIN: what is sent to Jira, so plans can be read and pinned in tests.
+//! EXPLAIN: what is sent to Jira, so plans can be read and pinned in tests. Operands known only
+//! at execution show as `$n`.
 
 use std::ffi::CString;
 
 use pgrx::pg_sys;
 
-use super::plan::decode;
+use super::nodes::list_ptrs;
+use super::plan::{decode, shown_as};
 use super::report::OrRaise;
 use super::scan::ScanState;
-use crate::jira::Strategy;
+use super::table;
+use crate::jql::Strategy;
 
 fn property(label: &str, value: &str, es: *mut pg_sys::ExplainState) {
     // Labels are literals and values never contain NUL (they come from SQL text).
@@ -17,35 +20,57 @@ fn property(label: &str, value: &str, es: *mut pg_sys::ExplainState) {
     unsafe { pg_sys::ExplainPropertyText(label.as_ptr(), value.as_ptr(), es) };
 }
 
-/// ExplainForeignScan: the strategy, the JQL or keys, and the fields requested.
+/// ExplainForeignScan: the strategy, the JQL or keys, LIMIT, and the fields requested.
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn explain_foreign_scan(
     node: *mut pg_sys::ForeignScanState,
     es: *mut pg_sys::ExplainState,
 ) {
-    // SAFETY: the plan node is our ForeignScan; fdw_state is ours or null.
+    // SAFETY: the plan node is our ForeignScan; its relation is open; fdw_state is ours or null.
     unsafe {
-        let data = decode((*node).ss.ps.plan as *mut pg_sys::ForeignScan).or_raise();
-        match &data.strategy {
-            Strategy::Search { jql } => {
+        let plan = (*node).ss.ps.plan as *mut pg_sys::ForeignScan;
+        let data = decode(plan).or_raise();
+        let relid = (*(*node).ss.ss_currentRelation).rd_id;
+        let entity = table::load(relid).or_raise().entity;
+        // Runtime operands are shown as Postgres shows expressions elsewhere in the plan.
+        let labels: Vec<String> = list_ptrs((*plan).fdw_exprs)
+            .into_iter()
+            .map(|e| {
+                let text = pg_sys::deparse_expression(
+                    e as *mut pg_sys::Node,
+                    (*es).deparse_cxt,
+                    (*es).verbose,
+                    false,
+                );
+                std::ffi::CStr::from_ptr(text)
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        match data.scan.strategy(entity, &shown_as(&labels)) {
+            Strategy::Search(query) => {
                 property("Jira Strategy", "search/jql", es);
-                property("Jira JQL", jql, es);
+                let jql = query.to_jql();
+                property(
+                    "Jira JQL",
+                    jql.as_deref().unwrap_or("(none: no issue can match)"),
+                    es,
+                );
             }
-            Strategy::Keys { keys } => {
+            Strategy::Keys(keys) => {
                 property("Jira Strategy", "issue/bulkfetch", es);
                 property("Jira Keys", &keys.join(", "), es);
             }
+        }
+        if let Some(limit) = data.scan.limit {
+            property("Jira Limit", &limit.to_string(), es);
         }
         property("Jira Fields", &data.fields.join(", "), es);
         let state = (*node).fdw_state as *const ScanState;
         if (*es).analyze && !state.is_null() {
             let label = c"Jira Requests";
-            pg_sys::ExplainPropertyInteger(
-                label.as_ptr(),
-                std::ptr::null(),
-                (*state).pager.requests() as i64,
-                es,
-            );
+            let requests = (*state).requests();
+            pg_sys::ExplainPropertyInteger(label.as_ptr(), std::ptr::null(), requests as i64, es);
         }
     }
 }

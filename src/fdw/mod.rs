@@ -4,6 +4,7 @@
 mod datum;
 mod explain;
 mod handler;
+mod interrupt;
 mod nodes;
 mod plan;
 mod quals;
@@ -11,3 +12,4 @@ mod report;
 mod scan;
 mod table;
 mod validator;
+mod values;

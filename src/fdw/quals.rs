@@ -1,167 +1,271 @@
-//! Finds the restriction clauses that can be pushed to Jira: `column = constant` and
-//! `column = ANY(constant array)` on columns with a JQL field, using built-in operators only
-//! (a user-defined `=` could mean anything).
+//! SQL expressions to the core's predicates. Only built-in operators with their standard
+//! meaning are recognised, on a column of the foreign table against an operand that does not
+//! depend on the table's row: a constant, or an expression (parameter, `now()`, an outer row's
+//! column) evaluated when the scan starts.
 
 use std::ffi::CStr;
 
 use pgrx::pg_sys;
 
-use super::nodes::{datum_to_string, list_ptrs};
+use super::nodes::list_ptrs;
 use super::table::TableDef;
-use crate::catalog::Column;
-use crate::jql::Pushdown;
+use super::values::{fits, value};
+use crate::catalog::{Column, PgType};
+use crate::jql::{Arg, Op, Pred};
 
 /// Built-in objects have OIDs below this (`FirstNormalObjectId`).
 const FIRST_NORMAL_OBJECT_ID: u32 = 16384;
 
-/// Collects the pushable conditions of `baserel`'s restriction list.
-///
-/// # Safety
-/// `baserel` must be the valid base relation the planner is working on.
-pub unsafe fn collect(baserel: *mut pg_sys::RelOptInfo, def: &TableDef) -> Pushdown {
-    let mut pushdown = Pushdown::default();
-    // SAFETY: baserestrictinfo is a List of RestrictInfo owned by the planner.
-    let infos = unsafe { list_ptrs((*baserel).baserestrictinfo) };
-    for info in infos {
-        // SAFETY: each cell is a RestrictInfo whose clause is an expression node.
-        let found = unsafe {
-            let clause = (*(info as *mut pg_sys::RestrictInfo)).clause as *mut pg_sys::Node;
-            equality(clause, (*baserel).relid, def)
-        };
-        if let Some((column, values)) = found {
-            pushdown.add(column, values);
+/// Turns qual expressions into predicates, collecting runtime operands as it goes.
+pub struct Converter<'a> {
+    relid: pg_sys::Index,
+    def: &'a TableDef,
+    /// Operand expressions the executor evaluates; `Arg::Runtime(i)` is the i-th.
+    pub exprs: Vec<*mut pg_sys::Expr>,
+}
+
+impl<'a> Converter<'a> {
+    /// A converter for quals of range table entry `relid`.
+    pub fn new(relid: pg_sys::Index, def: &'a TableDef) -> Self {
+        Converter {
+            relid,
+            def,
+            exprs: Vec::new(),
         }
     }
-    pushdown
-}
 
-/// `(column, values)` when `node` is `column = const` or `column = ANY(const array)`.
-unsafe fn equality(
-    node: *mut pg_sys::Node,
-    relid: pg_sys::Index,
-    def: &TableDef,
-) -> Option<(&'static Column, Vec<String>)> {
-    // SAFETY: node tags are checked before each cast; arguments are expression nodes.
-    unsafe {
-        match (*node).type_ {
-            pg_sys::NodeTag::T_OpExpr => {
-                let op = node as *mut pg_sys::OpExpr;
-                if !is_builtin_eq((*op).opno) {
-                    return None;
-                }
-                let args = list_ptrs((*op).args);
-                if args.len() != 2 {
-                    return None;
-                }
-                let (left, right) = (args[0] as *mut pg_sys::Node, args[1] as *mut pg_sys::Node);
-                let (column, constant) = match (column_of(left, relid, def), constant(right)) {
-                    (Some(c), Some(k)) => (c, k),
-                    _ => (column_of(right, relid, def)?, constant(left)?),
-                };
-                Some((column, vec![const_text(constant)?]))
+    /// The predicate of a RestrictInfo's clause, if it is one the core understands.
+    ///
+    /// # Safety
+    /// `info` must be a valid RestrictInfo.
+    pub unsafe fn restrict_info(&mut self, info: *mut pg_sys::RestrictInfo) -> Option<Pred> {
+        // SAFETY: guaranteed by the caller.
+        unsafe {
+            if (*info).pseudoconstant {
+                return None;
             }
-            pg_sys::NodeTag::T_ScalarArrayOpExpr => {
-                let op = node as *mut pg_sys::ScalarArrayOpExpr;
-                if !(*op).useOr || !is_builtin_eq((*op).opno) {
-                    return None;
+            let pred = self.pred((*info).clause as *mut pg_sys::Node);
+            (pred != Pred::Opaque).then_some(pred)
+        }
+    }
+
+    /// The predicate of `node`; what is not understood is `Opaque` (never pushable).
+    unsafe fn pred(&mut self, node: *mut pg_sys::Node) -> Pred {
+        // SAFETY: node tags are checked before each cast; argument lists hold expressions.
+        unsafe { self.try_pred(node) }.unwrap_or(Pred::Opaque)
+    }
+
+    unsafe fn try_pred(&mut self, node: *mut pg_sys::Node) -> Option<Pred> {
+        // SAFETY: see `pred`.
+        unsafe {
+            match (*node).type_ {
+                pg_sys::NodeTag::T_BoolExpr => {
+                    let b = node as *mut pg_sys::BoolExpr;
+                    let args: Vec<Pred> = list_ptrs((*b).args)
+                        .into_iter()
+                        .map(|a| self.pred(a as *mut pg_sys::Node))
+                        .collect();
+                    match (*b).boolop {
+                        pg_sys::BoolExprType::AND_EXPR => Some(Pred::And(args)),
+                        pg_sys::BoolExprType::OR_EXPR => Some(Pred::Or(args)),
+                        _ => args.into_iter().next().map(|a| Pred::Not(Box::new(a))),
+                    }
                 }
-                let args = list_ptrs((*op).args);
-                if args.len() != 2 {
-                    return None;
+                pg_sys::NodeTag::T_OpExpr => self.op_expr(node as *mut pg_sys::OpExpr),
+                pg_sys::NodeTag::T_ScalarArrayOpExpr => {
+                    self.array_op(node as *mut pg_sys::ScalarArrayOpExpr)
                 }
-                let column = column_of(args[0] as *mut pg_sys::Node, relid, def)?;
-                let array = constant(args[1] as *mut pg_sys::Node)?;
-                Some((column, array_texts(array)?))
+                pg_sys::NodeTag::T_NullTest => {
+                    let t = node as *mut pg_sys::NullTest;
+                    if (*t).argisrow {
+                        return None;
+                    }
+                    let column = self.column((*t).arg as *mut pg_sys::Node)?;
+                    Some(Pred::IsNull {
+                        column: column.name.to_string(),
+                        negated: (*t).nulltesttype == pg_sys::NullTestType::IS_NOT_NULL,
+                    })
+                }
+                _ => None,
             }
-            _ => None,
+        }
+    }
+
+    unsafe fn op_expr(&mut self, op: *mut pg_sys::OpExpr) -> Option<Pred> {
+        // SAFETY: `op` is an OpExpr (checked by the caller); its args are expressions.
+        unsafe {
+            let name = builtin_name((*op).opno, (*op).inputcollid)?;
+            let args = list_ptrs((*op).args);
+            let [left, right] = args[..] else {
+                return None;
+            };
+            let (left, right) = (left as *mut pg_sys::Node, right as *mut pg_sys::Node);
+            let (column, operand, swapped) = match self.column(left) {
+                Some(c) => (c, right, false),
+                None => (self.column(right)?, left, true),
+            };
+            let cmp = |op: Op| if swapped { op.commuted() } else { op };
+            let op = match name.as_str() {
+                "=" => cmp(Op::Eq),
+                "<>" => cmp(Op::Ne),
+                "<" => cmp(Op::Lt),
+                "<=" => cmp(Op::Le),
+                ">" => cmp(Op::Gt),
+                ">=" => cmp(Op::Ge),
+                "~~" | "~~*" if !swapped && column.ty == PgType::Text => {
+                    let arg = self.operand(operand, column.ty, false)?;
+                    return Some(Pred::Like {
+                        column: column.name.to_string(),
+                        arg,
+                    });
+                }
+                "@>" if !swapped && column.ty == PgType::TextArray => {
+                    let arg = self.operand(operand, column.ty, true)?;
+                    return Some(Pred::Contains {
+                        column: column.name.to_string(),
+                        arg,
+                    });
+                }
+                _ => return None,
+            };
+            let array = column.ty == PgType::TextArray;
+            let arg = self.operand(operand, column.ty, array)?;
+            Some(Pred::Cmp {
+                column: column.name.to_string(),
+                op,
+                arg,
+            })
+        }
+    }
+
+    unsafe fn array_op(&mut self, op: *mut pg_sys::ScalarArrayOpExpr) -> Option<Pred> {
+        // SAFETY: `op` is a ScalarArrayOpExpr (checked by the caller).
+        unsafe {
+            let name = builtin_name((*op).opno, (*op).inputcollid)?;
+            let args = list_ptrs((*op).args);
+            let [left, right] = args[..] else {
+                return None;
+            };
+            let (left, right) = (left as *mut pg_sys::Node, right as *mut pg_sys::Node);
+            match (name.as_str(), (*op).useOr) {
+                ("=", true) => {
+                    if let Some(column) = self.column(left) {
+                        let arg = self.operand(right, column.ty, true)?;
+                        return Some(Pred::In {
+                            column: column.name.to_string(),
+                            arg,
+                            negated: false,
+                        });
+                    }
+                    // 'x' = ANY(array column)
+                    let column = self.column(right)?;
+                    if column.ty != PgType::TextArray {
+                        return None;
+                    }
+                    let arg = self.operand(left, column.ty, false)?;
+                    Some(Pred::Contains {
+                        column: column.name.to_string(),
+                        arg,
+                    })
+                }
+                ("<>", false) => {
+                    let column = self.column(left)?;
+                    let arg = self.operand(right, column.ty, true)?;
+                    Some(Pred::In {
+                        column: column.name.to_string(),
+                        arg,
+                        negated: true,
+                    })
+                }
+                _ => None,
+            }
+        }
+    }
+
+    /// The catalog column of a plain Var of this relation (under binary-compatible relabeling).
+    unsafe fn column(&self, node: *mut pg_sys::Node) -> Option<&'static Column> {
+        // SAFETY: tags are checked before casting.
+        unsafe {
+            let node = strip_relabel(node);
+            if (*node).type_ != pg_sys::NodeTag::T_Var {
+                return None;
+            }
+            let var = node as *mut pg_sys::Var;
+            if (*var).varno as pg_sys::Index != self.relid
+                || (*var).varlevelsup != 0
+                || (*var).varattno < 1
+            {
+                return None;
+            }
+            *self.def.columns.get((*var).varattno as usize - 1)?
+        }
+    }
+
+    /// An operand of the right type: a constant, or an expression that does not depend on this
+    /// relation's row and is safe to evaluate once per scan.
+    unsafe fn operand(
+        &mut self,
+        node: *mut pg_sys::Node,
+        column: PgType,
+        array: bool,
+    ) -> Option<Arg> {
+        // SAFETY: node tags are checked before casting; the walkers only read the tree.
+        unsafe {
+            let node = strip_relabel(node);
+            let type_oid = pg_sys::exprType(node);
+            if !fits(type_oid, column, array) {
+                return None;
+            }
+            if (*node).type_ == pg_sys::NodeTag::T_Const {
+                let c = node as *mut pg_sys::Const;
+                return value((*c).constvalue, (*c).constisnull, (*c).consttype).map(Arg::Known);
+            }
+            if pg_sys::contain_volatile_functions(node) || pg_sys::contain_subplans(node) {
+                return None;
+            }
+            let flags = (pg_sys::PVC_RECURSE_AGGREGATES
+                | pg_sys::PVC_RECURSE_WINDOWFUNCS
+                | pg_sys::PVC_RECURSE_PLACEHOLDERS) as std::ffi::c_int;
+            let vars = list_ptrs(pg_sys::pull_var_clause(node, flags));
+            let own_row = vars.into_iter().any(|v| {
+                let var = v as *mut pg_sys::Var;
+                (*var).xpr.type_ == pg_sys::NodeTag::T_Var
+                    && (*var).varno as pg_sys::Index == self.relid
+                    && (*var).varlevelsup == 0
+            });
+            if own_row {
+                return None;
+            }
+            self.exprs.push(node as *mut pg_sys::Expr);
+            Some(Arg::Runtime(self.exprs.len() - 1))
         }
     }
 }
 
-unsafe fn is_builtin_eq(opno: pg_sys::Oid) -> bool {
-    if opno.to_u32() >= FIRST_NORMAL_OBJECT_ID {
-        return false;
-    }
-    // SAFETY: get_opname returns a palloc'd name or null for an unknown operator.
-    unsafe {
-        let name = pg_sys::get_opname(opno);
-        !name.is_null() && CStr::from_ptr(name).to_bytes() == b"="
-    }
-}
-
-/// The catalog column of a plain Var of this relation (under binary-compatible relabeling).
-unsafe fn column_of(
-    mut node: *mut pg_sys::Node,
-    relid: pg_sys::Index,
-    def: &TableDef,
-) -> Option<&'static Column> {
-    // SAFETY: tags are checked before casting.
+unsafe fn strip_relabel(mut node: *mut pg_sys::Node) -> *mut pg_sys::Node {
+    // SAFETY: the tag is checked before casting.
     unsafe {
         while (*node).type_ == pg_sys::NodeTag::T_RelabelType {
             node = (*(node as *mut pg_sys::RelabelType)).arg as *mut pg_sys::Node;
         }
-        if (*node).type_ != pg_sys::NodeTag::T_Var {
-            return None;
-        }
-        let var = node as *mut pg_sys::Var;
-        if (*var).varno as pg_sys::Index != relid || (*var).varlevelsup != 0 || (*var).varattno < 1
-        {
-            return None;
-        }
-        *def.columns.get((*var).varattno as usize - 1)?
     }
+    node
 }
 
-/// A non-null Const.
-unsafe fn constant(node: *mut pg_sys::Node) -> Option<*mut pg_sys::Const> {
-    // SAFETY: the tag is checked before casting.
-    unsafe {
-        if (*node).type_ != pg_sys::NodeTag::T_Const {
-            return None;
-        }
-        let c = node as *mut pg_sys::Const;
-        (!(*c).constisnull).then_some(c)
+/// The name of a built-in operator whose collation (if any) compares deterministically.
+unsafe fn builtin_name(opno: pg_sys::Oid, collation: pg_sys::Oid) -> Option<String> {
+    if opno.to_u32() >= FIRST_NORMAL_OBJECT_ID {
+        return None;
     }
-}
-
-unsafe fn const_text(c: *mut pg_sys::Const) -> Option<String> {
-    // SAFETY: `c` is a non-null Const of its declared type.
-    Some(unsafe { datum_to_string((*c).constvalue, (*c).consttype) })
-}
-
-/// The non-null elements of a constant one-dimensional array, as text. NULL elements never
-/// equal anything, so dropping them keeps the condition a superset.
-unsafe fn array_texts(c: *mut pg_sys::Const) -> Option<Vec<String>> {
-    // SAFETY: `c` is a non-null Const; its type is checked to be an array before the datum is
-    // detoasted and deconstructed; the element arrays are allocated by deconstruct_array.
+    // SAFETY: catalog lookups by OID; get_opname returns a palloc'd name or null.
     unsafe {
-        let element_type = pg_sys::get_element_type((*c).consttype);
-        if element_type == pg_sys::InvalidOid {
+        if collation != pg_sys::InvalidOid && !pg_sys::get_collation_isdeterministic(collation) {
             return None;
         }
-        let array =
-            pg_sys::pg_detoast_datum((*c).constvalue.cast_mut_ptr()) as *mut pg_sys::ArrayType;
-        let (mut len, mut byval, mut align) = (0i16, false, 0 as std::ffi::c_char);
-        pg_sys::get_typlenbyvalalign(element_type, &mut len, &mut byval, &mut align);
-        let mut elems: *mut pg_sys::Datum = std::ptr::null_mut();
-        let mut nulls: *mut bool = std::ptr::null_mut();
-        let mut count: std::ffi::c_int = 0;
-        pg_sys::deconstruct_array(
-            array,
-            element_type,
-            len as std::ffi::c_int,
-            byval,
-            align,
-            &mut elems,
-            &mut nulls,
-            &mut count,
-        );
-        let mut out = Vec::with_capacity(count as usize);
-        for i in 0..count as usize {
-            if !*nulls.add(i) {
-                out.push(datum_to_string(*elems.add(i), element_type));
-            }
+        let name = pg_sys::get_opname(opno);
+        if name.is_null() {
+            return None;
         }
-        Some(out)
+        Some(CStr::from_ptr(name).to_string_lossy().into_owned())
     }
 }

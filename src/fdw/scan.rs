@@ -7,40 +7,84 @@ use pgrx::{pg_sys, PgMemoryContexts};
 use serde_json::Value;
 
 use super::datum::to_datum;
+use super::interrupt::wait;
+use super::nodes::list_ptrs;
 use super::plan::{decode, PlanData};
 use super::report::OrRaise;
 use super::table;
-use crate::catalog::{Column, Source};
-use crate::error::Result;
-use crate::jira::{block_on, Client, Pager};
+use super::values::value;
+use crate::catalog::{Cell, Column, Entity, Source};
+use crate::error::{Error, Result};
+use crate::jira::{Client, Pager};
+use crate::jql::{self, Arg, Resolved, Scalar, Strategy};
 
 /// Per-scan state, owned by the executor's query memory context.
 pub struct ScanState {
     /// What the planner decided.
     pub plan: PlanData,
+    entity: Entity,
     client: Rc<Client>,
-    /// Where the scan stands; also counts requests for EXPLAIN ANALYZE.
-    pub pager: Pager,
+    page_size: u32,
+    /// Where the scan stands; `None` until the first row is asked for, because parameters
+    /// from an outer plan are only set then.
+    pub pager: Option<Pager>,
+    /// Requests of earlier rescans, for EXPLAIN ANALYZE.
+    pub past_requests: u64,
     buffer: VecDeque<Value>,
     /// `(attribute index, column)` for each attribute the query reads.
     columns: Vec<(usize, &'static Column)>,
     /// Holds the current row's datums; reset before the next row.
     row_context: pg_sys::MemoryContext,
+    /// The runtime operands' states and types (`Arg::Runtime(i)` is the i-th).
+    operands: Vec<(*mut pg_sys::ExprState, pg_sys::Oid)>,
+    /// The value echoed in the `jql` column.
+    jql_echo: Option<String>,
 }
 
-/// True when Postgres wants this backend to stop what it is doing.
-fn interrupted() -> bool {
-    // SAFETY: plain reads of sig_atomic_t flags that signal handlers set; volatile so the
-    // compiler re-reads them on every poll.
-    unsafe {
-        std::ptr::read_volatile(&raw const pg_sys::QueryCancelPending) != 0
-            || std::ptr::read_volatile(&raw const pg_sys::ProcDiePending) != 0
+impl ScanState {
+    /// Evaluates the runtime operands and builds the pager for them.
+    ///
+    /// # Safety
+    /// `econtext` must be the scan node's expression context.
+    unsafe fn start(&mut self, econtext: *mut pg_sys::ExprContext) -> Result<()> {
+        let mut values = Vec::with_capacity(self.operands.len());
+        for (state, type_oid) in &self.operands {
+            let mut isnull = false;
+            // SAFETY: the ExprState was built by ExecInitExprList for this node; the result is
+            // converted to owned values before the per-tuple memory is reset.
+            let v = unsafe {
+                let datum = pg_sys::ExecEvalExpr(*state, econtext, &mut isnull);
+                value(datum, isnull, *type_oid)
+            };
+            values.push(v.ok_or_else(|| {
+                Error::Connection("a pushed-down operand has an unsupported type".into())
+            })?);
+        }
+        // SAFETY: as above.
+        unsafe { pg_sys::MemoryContextReset((*econtext).ecxt_per_tuple_memory) };
+        let resolve = |arg: &Arg| match arg {
+            Arg::Known(v) => Resolved::Value(v.clone()),
+            Arg::Runtime(i) => Resolved::Value(values.get(*i).cloned().unwrap_or(jql::Value::Null)),
+        };
+        let scan = &self.plan.scan;
+        self.jql_echo = match scan.jql_echo.as_ref().map(resolve) {
+            Some(Resolved::Value(jql::Value::One(Scalar::Text(t)))) => Some(t),
+            _ => None,
+        };
+        let strategy: Strategy = scan.strategy(self.entity, &resolve);
+        let max_results = match scan.limit {
+            Some(limit) => self.page_size.min(limit.clamp(1, u32::MAX as u64) as u32),
+            None => self.page_size,
+        };
+        self.pager = Some(Pager::new(strategy, self.plan.fields.clone(), max_results));
+        self.buffer.clear();
+        Ok(())
     }
-}
 
-/// Waits for `future` on the backend's runtime, obeying cancellation.
-pub fn wait<T>(future: impl std::future::Future<Output = Result<T>>) -> T {
-    block_on(future, &interrupted).or_raise()
+    /// Requests made by this scan, rescans included.
+    pub fn requests(&self) -> u64 {
+        self.past_requests + self.pager.as_ref().map_or(0, Pager::requests)
+    }
 }
 
 /// BeginForeignScan: rebuilds the scan state from the plan.
@@ -56,7 +100,8 @@ pub unsafe extern "C-unwind" fn begin_foreign_scan(
     // whose relation is open; the state is leaked into the current (per-query) memory context
     // so it is dropped even when the query fails before EndForeignScan.
     unsafe {
-        let plan = decode((*node).ss.ps.plan as *mut pg_sys::ForeignScan).or_raise();
+        let foreign_scan = (*node).ss.ps.plan as *mut pg_sys::ForeignScan;
+        let plan = decode(foreign_scan).or_raise();
         let relid = (*(*node).ss.ss_currentRelation).rd_id;
         let def = table::load(relid).or_raise();
         let config = table::connection_config(&def).or_raise();
@@ -72,7 +117,19 @@ pub unsafe extern "C-unwind" fn begin_foreign_scan(
                     .map(|c| (a - 1, c))
             })
             .collect();
-        let pager = Pager::new(plan.strategy.clone(), plan.fields.clone(), config.page_size);
+        let exprs = (*foreign_scan).fdw_exprs;
+        let types = list_ptrs(exprs)
+            .into_iter()
+            .map(|e| pg_sys::exprType(e as *const pg_sys::Node));
+        let states = list_ptrs(pg_sys::ExecInitExprList(
+            exprs,
+            node as *mut pg_sys::PlanState,
+        ));
+        let operands = states
+            .into_iter()
+            .map(|s| s as *mut pg_sys::ExprState)
+            .zip(types)
+            .collect();
         // A child of the per-query context, deleted with it.
         let row_context = pg_sys::AllocSetContextCreateExtended(
             pg_sys::CurrentMemoryContext,
@@ -82,12 +139,17 @@ pub unsafe extern "C-unwind" fn begin_foreign_scan(
             pg_sys::ALLOCSET_DEFAULT_MAXSIZE as usize,
         );
         let state = ScanState {
+            pager: None,
             plan,
+            entity: def.entity,
             client,
-            pager,
+            page_size: config.page_size,
+            past_requests: 0,
             buffer: VecDeque::new(),
             columns,
             row_context,
+            operands,
+            jql_echo: None,
         };
         let stored = PgMemoryContexts::CurrentMemoryContext.leak_and_drop_on_delete(state);
         (*node).fdw_state = stored as *mut std::ffi::c_void;
@@ -118,7 +180,13 @@ pub unsafe extern "C-unwind" fn iterate_foreign_scan(
                 pg_sys::ExecStoreVirtualTuple(slot);
                 return slot;
             }
-            match wait(state.pager.next_page(&state.client)) {
+            if state.pager.is_none() {
+                state.start((*node).ss.ps.ps_ExprContext).or_raise();
+            }
+            let Some(pager) = state.pager.as_mut() else {
+                return slot;
+            };
+            match wait(pager.next_page(&state.client)) {
                 Some(page) => state.buffer.extend(page),
                 None => return slot,
             }
@@ -135,9 +203,9 @@ fn fill_row(
     for (index, column) in &state.columns {
         let cell = match column.source {
             Source::Json(read) => read(issue)?,
-            Source::Jql => match &state.plan.jql_echo {
-                Some(text) => crate::catalog::Cell::Text(text.clone()),
-                None => crate::catalog::Cell::Null,
+            Source::Jql => match &state.jql_echo {
+                Some(text) => Cell::Text(text.clone()),
+                None => Cell::Null,
             },
         };
         if let Some(datum) = to_datum(cell, column.name)? {
@@ -148,14 +216,21 @@ fn fill_row(
     Ok(())
 }
 
-/// ReScanForeignScan: start over from the first page.
+/// ReScanForeignScan: start over; with new parameter values (a nested loop's next outer row)
+/// the request is rebuilt.
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn rescan_foreign_scan(node: *mut pg_sys::ForeignScanState) {
     // SAFETY: fdw_state is ours (set in begin_foreign_scan).
     unsafe {
         let state = &mut *((*node).fdw_state as *mut ScanState);
         state.buffer.clear();
-        state.pager.restart();
+        match state.pager.as_mut() {
+            Some(pager) if (*node).ss.ps.chgParam.is_null() => pager.restart(),
+            _ => {
+                state.past_requests = state.requests();
+                state.pager = None;
+            }
+        }
     }
 }
 

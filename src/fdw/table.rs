@@ -14,6 +14,8 @@ use crate::options::{self, ConnectionConfig, Context};
 
 /// What the planner and executor need to know about a foreign table.
 pub struct TableDef {
+    /// The Jira entity behind the table.
+    pub entity: Entity,
     /// For each attribute (index = attnum - 1) its catalog column; `None` for dropped ones.
     pub columns: Vec<Option<&'static Column>>,
     /// The table's foreign server.
@@ -22,7 +24,7 @@ pub struct TableDef {
     pub options: Vec<(String, String)>,
 }
 
-fn type_oid(ty: PgType) -> pg_sys::Oid {
+pub fn type_oid(ty: PgType) -> pg_sys::Oid {
     match ty {
         PgType::Int8 => pg_sys::INT8OID,
         PgType::Text => pg_sys::TEXTOID,
@@ -103,6 +105,7 @@ pub fn load(relid: pg_sys::Oid) -> Result<TableDef> {
         result?;
     }
     Ok(TableDef {
+        entity,
         columns,
         server,
         options,
@@ -125,10 +128,14 @@ pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
     let server = options::normalize(&server_raw, Context::Server)?;
     let mapping = options::normalize(&mapping_raw, Context::UserMapping)?;
     let mut config = options::connection_config(&server, &mapping)?;
-    if let Some((_, v)) = def.options.iter().find(|(k, _)| k == "page_size") {
-        // Already validated by normalize; the table overrides the server.
-        if let Ok(n) = v.trim().parse() {
-            config.page_size = n;
+    // Already validated by normalize; the table overrides the server.
+    for (name, value) in &def.options {
+        match name.as_str() {
+            "page_size" => config.page_size = value.trim().parse().unwrap_or(config.page_size),
+            "use_remote_estimate" => {
+                config.use_remote_estimate = options::parse_bool(name, value)?;
+            }
+            _ => {}
         }
     }
     Ok(config)

@@ -6,5 +6,5 @@ mod pager;
 mod runtime;
 
 pub use client::Client;
-pub use pager::{Pager, Strategy};
+pub use pager::Pager;
 pub use runtime::block_on;

@@ -6,25 +6,19 @@ use serde_json::{json, Value};
 
 use super::Client;
 use crate::error::{Error, Result};
+use crate::jql::Strategy;
 
 /// `issue/bulkfetch` takes at most this many ids or keys per request.
 pub const BULK_FETCH_LIMIT: usize = 100;
 
-/// How the issues of a scan are found.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Strategy {
-    /// `POST /rest/api/3/search/jql` with token paging.
-    Search { jql: String },
-    /// `POST /rest/api/3/issue/bulkfetch` for a known set of ids or keys: unlike JQL, it does not
-    /// fail the whole query when one key does not exist.
-    Keys { keys: Vec<String> },
-}
+/// How often a search is retried after Jira named values that do not exist.
+const MAX_UNKNOWN_VALUE_RETRIES: usize = 5;
 
 /// Where a scan stands; one page in memory at a time.
 pub struct Pager {
     strategy: Strategy,
     fields: Vec<String>,
-    page_size: u32,
+    max_results: u32,
     next_token: Option<String>,
     position: usize,
     finished: bool,
@@ -33,12 +27,13 @@ pub struct Pager {
 }
 
 impl Pager {
-    /// A pager at the start of the result.
-    pub fn new(strategy: Strategy, fields: Vec<String>, page_size: u32) -> Pager {
+    /// A pager at the start of the result. `max_results` is the page size (already lowered to
+    /// the query's LIMIT where that was pushed).
+    pub fn new(strategy: Strategy, fields: Vec<String>, max_results: u32) -> Pager {
         Pager {
             strategy,
             fields,
-            page_size,
+            max_results: max_results.max(1),
             next_token: None,
             position: 0,
             finished: false,
@@ -47,7 +42,7 @@ impl Pager {
         }
     }
 
-    /// Back to the first page (ReScan).
+    /// Back to the first page (ReScan with the same parameters).
     pub fn restart(&mut self) {
         self.next_token = None;
         self.position = 0;
@@ -65,66 +60,129 @@ impl Pager {
         if self.finished {
             return Ok(None);
         }
-        self.requests += 1;
         match &self.strategy {
-            Strategy::Search { jql } => {
-                let mut body = json!({
-                    "jql": jql,
-                    "fields": self.fields,
-                    "maxResults": self.page_size,
-                });
-                if let Some(token) = &self.next_token {
-                    body["nextPageToken"] = Value::String(token.clone());
-                }
-                let answer = client.post_json("/rest/api/3/search/jql", &body).await?;
-                let token = answer
-                    .get("nextPageToken")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                let is_last = answer
-                    .get("isLast")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(token.is_none());
-                match token {
-                    Some(t) if !is_last => {
-                        if self.next_token.as_deref() == Some(t.as_str()) {
-                            return Err(Error::Connection(
-                                "Jira returned the same nextPageToken twice; stopping to avoid an endless scan".into(),
-                            ));
-                        }
-                        self.next_token = Some(t);
-                    }
-                    _ => self.finished = true,
-                }
-                Ok(Some(issues_of(answer, "search/jql")?))
-            }
-            Strategy::Keys { keys } => {
-                let end = (self.position + BULK_FETCH_LIMIT).min(keys.len());
-                let chunk = &keys[self.position..end];
-                self.position = end;
-                self.finished = end >= keys.len();
-                if chunk.is_empty() {
-                    return Ok(Some(Vec::new()));
-                }
-                let body = json!({"issueIdsOrKeys": chunk, "fields": self.fields});
-                let answer = client
-                    .post_json("/rest/api/3/issue/bulkfetch", &body)
-                    .await?;
-                let issues = issues_of(answer, "issue/bulkfetch")?;
-                // `key IN ('A-1', 'a-1')` or an id and its key name one issue twice: one row.
-                let seen = &mut self.seen;
-                Ok(Some(
-                    issues
-                        .into_iter()
-                        .filter(|i| {
-                            let id = i.get("id").map(Value::to_string).unwrap_or_default();
-                            seen.insert(id)
-                        })
-                        .collect(),
-                ))
-            }
+            Strategy::Search(_) => self.next_search_page(client).await,
+            Strategy::Keys(_) => self.next_bulk_page(client).await,
         }
     }
+
+    async fn next_search_page(&mut self, client: &Client) -> Result<Option<Vec<Value>>> {
+        let mut retries = 0;
+        loop {
+            let Strategy::Search(query) = &mut self.strategy else {
+                return Ok(None);
+            };
+            let Some(jql) = query.to_jql() else {
+                self.finished = true;
+                return Ok(None);
+            };
+            let mut body = json!({
+                "jql": jql,
+                "fields": self.fields,
+                "maxResults": self.max_results,
+            });
+            if let Some(token) = &self.next_token {
+                body["nextPageToken"] = Value::String(token.clone());
+            }
+            self.requests += 1;
+            let answer = match client.post_json("/rest/api/3/search/jql", &body).await {
+                Ok(answer) => answer,
+                Err(Error::Jira {
+                    status: 400,
+                    message,
+                    what,
+                }) if self.next_token.is_none() && retries < MAX_UNKNOWN_VALUE_RETRIES => {
+                    // A value that does not exist matches no issue: rewrite and ask again.
+                    let mut changed = false;
+                    for (value, field) in unknown_values(&message) {
+                        changed |= query.clause.forget_value(&field, &value);
+                    }
+                    if !changed {
+                        return Err(Error::Jira {
+                            status: 400,
+                            message,
+                            what,
+                        });
+                    }
+                    retries += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let token = answer
+                .get("nextPageToken")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let is_last = answer
+                .get("isLast")
+                .and_then(Value::as_bool)
+                .unwrap_or(token.is_none());
+            match token {
+                Some(t) if !is_last => {
+                    if self.next_token.as_deref() == Some(t.as_str()) {
+                        return Err(Error::Connection(
+                            "Jira returned the same nextPageToken twice; stopping to avoid an endless scan".into(),
+                        ));
+                    }
+                    self.next_token = Some(t);
+                }
+                _ => self.finished = true,
+            }
+            return Ok(Some(issues_of(answer, "search/jql")?));
+        }
+    }
+
+    async fn next_bulk_page(&mut self, client: &Client) -> Result<Option<Vec<Value>>> {
+        let Strategy::Keys(keys) = &self.strategy else {
+            return Ok(None);
+        };
+        let end = (self.position + BULK_FETCH_LIMIT).min(keys.len());
+        let chunk = &keys[self.position..end];
+        self.position = end;
+        self.finished = end >= keys.len();
+        if chunk.is_empty() {
+            return Ok(None);
+        }
+        self.requests += 1;
+        let body = json!({"issueIdsOrKeys": chunk, "fields": self.fields});
+        let answer = client
+            .post_json("/rest/api/3/issue/bulkfetch", &body)
+            .await?;
+        let issues = issues_of(answer, "issue/bulkfetch")?;
+        // `key IN ('A-1', 'a-1')` or an id and its key name one issue twice: one row.
+        let seen = &mut self.seen;
+        Ok(Some(
+            issues
+                .into_iter()
+                .filter(|i| {
+                    let id = i.get("id").map(Value::to_string).unwrap_or_default();
+                    seen.insert(id)
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// `(value, field)` of each "The value 'X' does not exist for the field 'F'." in Jira's message.
+fn unknown_values(message: &str) -> Vec<(String, String)> {
+    const START: &str = "The value '";
+    const MIDDLE: &str = "' does not exist for the field '";
+    let mut out = Vec::new();
+    let mut rest = message;
+    while let Some(start) = rest.find(START) {
+        let after = &rest[start + START.len()..];
+        let Some(middle) = after.find(MIDDLE) else {
+            break;
+        };
+        let value = &after[..middle];
+        let tail = &after[middle + MIDDLE.len()..];
+        let Some(end) = tail.find("'.") else {
+            break;
+        };
+        out.push((value.to_string(), tail[..end].to_string()));
+        rest = &tail[end..];
+    }
+    out
 }
 
 fn issues_of(mut answer: Value, what: &str) -> Result<Vec<Value>> {
@@ -133,5 +191,23 @@ fn issues_of(mut answer: Value, what: &str) -> Result<Vec<Value>> {
         _ => Err(Error::Connection(format!(
             "Jira's answer to {what} has no \"issues\" array"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unknown_values;
+
+    #[test]
+    fn unknown_values_are_read_from_jira_messages() {
+        let m = "The value 'Nope' does not exist for the field 'status'.; The value 'it's' does not exist for the field 'priority'.";
+        assert_eq!(
+            unknown_values(m),
+            vec![
+                ("Nope".to_string(), "status".to_string()),
+                ("it's".to_string(), "priority".to_string())
+            ]
+        );
+        assert!(unknown_values("Field 'x' does not exist").is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests: a real Postgres (the pgrx test cluster) querying a real fake-Jira process
 //! over HTTP. Each test starts its own fake, so request logs and faults never mix.
 
+mod differential;
 mod support;
 
 #[pgrx::pg_schema]
@@ -9,6 +10,11 @@ mod tests {
     use serde_json::json;
 
     use super::support::*;
+
+    #[pg_test]
+    fn differential_where_order_by_limit() {
+        crate::e2e::differential::run();
+    }
 
     #[pg_test]
     fn full_scan_equals_the_generated_data() {
@@ -386,6 +392,171 @@ mod tests {
             elapsed < std::time::Duration::from_secs(5),
             "cancel took {elapsed:?}"
         );
+    }
+
+    #[pg_test]
+    fn exact_pushdown_leaves_no_local_filter() {
+        let fake = Fake::start(120, 31);
+        fake.install("t20", TOKEN);
+        let account: String =
+            one("SELECT assignee_account_id FROM t20_local WHERE assignee_account_id IS NOT NULL ORDER BY id LIMIT 1");
+        let plan = explain(&format!(
+            "SELECT key FROM t20_issues WHERE assignee_account_id = '{account}' \
+             AND created >= '2025-01-01 10:00:00.0005+00' AND priority_name IS NOT NULL"
+        ));
+        assert!(!plan.contains("Filter:"), "{plan}");
+        // Postgres orders the restrictions by cost; each must be in the JQL.
+        for part in [
+            format!("assignee = \"{account}\""),
+            "created >= 1735725600001".to_string(),
+            "priority IS NOT EMPTY".to_string(),
+        ] {
+            assert!(plan.contains(&part), "{part} missing from {plan}");
+        }
+        assert!(plan.contains("Jira Fields: id"), "{plan}");
+        assert_same_rows(
+            "t20",
+            "id, key",
+            &format!(
+                "assignee_account_id = '{account}' AND created >= '2025-01-01 10:00:00.0005+00'"
+            ),
+        );
+    }
+
+    #[pg_test]
+    fn limit_makes_one_small_request() {
+        let fake = Fake::start(400, 32);
+        fake.install("t21", TOKEN);
+        fake.clear_requests();
+        let n: i64 = one("SELECT count(*) FROM (SELECT key FROM t21_issues LIMIT 3) s");
+        assert_eq!(n, 3);
+        let log = fake.requests();
+        assert_eq!(log.len(), 1, "{log:#?}");
+        assert_eq!(log[0]["max_results"], 3);
+        // ORDER BY on a column Jira sorts like Postgres: sent, not re-sorted, one request.
+        fake.clear_requests();
+        let plan = explain("SELECT key, updated FROM t21_issues ORDER BY updated DESC LIMIT 5");
+        assert!(!plan.contains("Sort"), "{plan}");
+        assert!(
+            plan.contains("Jira JQL: project IS NOT EMPTY ORDER BY updated DESC"),
+            "{plan}"
+        );
+        assert!(plan.contains("Jira Limit: 5"), "{plan}");
+        let remote: Vec<String> =
+            one("SELECT array_agg(key) FROM (SELECT key FROM t21_issues ORDER BY updated DESC LIMIT 5) s");
+        let local: Vec<String> =
+            one("SELECT array_agg(key) FROM (SELECT key FROM t21_local ORDER BY updated DESC LIMIT 5) s");
+        assert_eq!(remote, local);
+        let log = fake.requests();
+        assert_eq!(log.len(), 1, "{log:#?}");
+        assert_eq!(log[0]["jql"], "project IS NOT EMPTY ORDER BY updated DESC");
+        assert_eq!(log[0]["max_results"], 5);
+        // A filter Postgres must apply keeps LIMIT local: Jira pages as usual.
+        let plan = explain("SELECT key FROM t21_issues WHERE summary LIKE '%a%' LIMIT 5");
+        assert!(!plan.contains("Jira Limit"), "{plan}");
+        // Key order differs between Jira and SQL: Postgres sorts.
+        let plan = explain("SELECT key FROM t21_issues ORDER BY key LIMIT 5");
+        assert!(plan.contains("Sort Key: t21_issues.key"), "{plan}");
+        assert!(!plan.contains("ORDER BY"), "{plan}");
+    }
+
+    #[pg_test]
+    fn joins_send_the_keys_of_the_outer_rows() {
+        let fake = Fake::start(300, 33);
+        fake.install("t22", TOKEN);
+        Spi::run(
+            "CREATE TEMP TABLE picks (k text);
+             INSERT INTO picks SELECT key FROM t22_local ORDER BY id LIMIT 3;
+             INSERT INTO picks VALUES ('NOPE-77');
+             ANALYZE picks;",
+        )
+        .unwrap();
+        fake.clear_requests();
+        let q = |t: &str| {
+            format!("SELECT array_agg(i.key || ':' || i.summary ORDER BY i.key) FROM picks p JOIN {t} i ON i.key = p.k")
+        };
+        let plan = explain(&q("t22_issues"));
+        assert!(plan.contains("Nested Loop"), "{plan}");
+        assert!(plan.contains("Jira Keys: p.k"), "{plan}");
+        let remote: Vec<String> = one(&q("t22_issues"));
+        let local: Vec<String> = one(&q("t22_local"));
+        assert_eq!(remote, local);
+        assert_eq!(remote.len(), 3);
+        let log = fake.requests();
+        assert!(
+            log.iter()
+                .all(|r| r["path"] == "/rest/api/3/issue/bulkfetch"),
+            "a join must never scan the site: {log:#?}"
+        );
+        assert_eq!(log.len(), 4);
+        // Connections are reused across the rescans.
+        let connections: std::collections::HashSet<u64> = log
+            .iter()
+            .filter_map(|r| r["connection"].as_u64())
+            .collect();
+        assert_eq!(connections.len(), 1, "{log:#?}");
+    }
+
+    #[pg_test]
+    fn parameters_are_pushed_when_the_plan_runs() {
+        let fake = Fake::start(100, 34);
+        fake.install("t23", TOKEN);
+        Spi::run(
+            "SET LOCAL plan_cache_mode = force_generic_plan;
+             PREPARE p23(text, timestamptz) AS SELECT count(*) FROM t23_issues WHERE project_key = $1 AND created >= $2",
+        )
+        .unwrap();
+        let t: String =
+            one("SELECT created::text FROM t23_local ORDER BY created LIMIT 1 OFFSET 40");
+        fake.clear_requests();
+        let remote: i64 = one(&format!("EXECUTE p23('BETA', '{t}')"));
+        let local: i64 = one(&format!(
+            "SELECT count(*) FROM t23_local WHERE project_key = 'BETA' AND created >= '{t}'"
+        ));
+        assert_eq!(remote, local);
+        let jql = fake.searched_jql();
+        assert_eq!(jql.len(), 1);
+        assert!(jql[0].contains("project = \"BETA\""), "{jql:?}");
+        assert!(jql[0].contains("created >= "), "{jql:?}");
+        let plan = explain("EXECUTE p23('BETA', now())");
+        assert!(plan.contains("project = $1"), "{plan}");
+        assert!(plan.contains("created >= $2"), "{plan}");
+        Spi::run("DEALLOCATE p23").unwrap();
+    }
+
+    #[pg_test]
+    fn values_jira_does_not_know_match_nothing() {
+        let fake = Fake::start(100, 35);
+        fake.install("t24", TOKEN);
+        fake.clear_requests();
+        let n = assert_same_rows(
+            "t24",
+            "id",
+            "status_name IN ('Done', 'Nope') OR priority_name = 'Imaginary'",
+        );
+        assert!(n > 0);
+        let jql = fake.searched_jql();
+        assert_eq!(
+            jql,
+            vec![
+                r#"status IN ("Done", "Nope") OR priority = "Imaginary""#.to_string(),
+                r#"status = "Done""#.to_string()
+            ]
+        );
+    }
+
+    #[pg_test]
+    fn remote_estimates_come_from_jira() {
+        let fake = Fake::start(200, 36);
+        fake.install("t25", TOKEN);
+        Spi::run("ALTER SERVER t25 OPTIONS (ADD use_remote_estimate 'true')").unwrap();
+        fake.clear_requests();
+        let expected: i64 = one("SELECT count(*) FROM t25_local WHERE project_key = 'OPS'");
+        let plan = explain_costs("SELECT key FROM t25_issues WHERE project_key = 'OPS'");
+        assert!(plan.contains(&format!("rows={expected} ")), "{plan}");
+        let log = fake.requests();
+        assert_eq!(log[0]["path"], "/rest/api/3/search/approximate-count");
+        assert_eq!(log[0]["jql"], "project = \"OPS\"");
     }
 
     #[pg_test]

@@ -251,3 +251,23 @@ pub fn one<T: FromDatum + IntoDatum>(sql: &str) -> T {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
         .unwrap_or_else(|| panic!("{sql}: NULL"))
 }
+
+/// EXPLAIN (VERBOSE, COSTS OFF) of a query, as one text.
+pub fn explain(sql: &str) -> String {
+    explain_with("VERBOSE, COSTS OFF", sql)
+}
+
+/// EXPLAIN (VERBOSE) with costs and row estimates.
+pub fn explain_costs(sql: &str) -> String {
+    explain_with("VERBOSE", sql)
+}
+
+fn explain_with(options: &str, sql: &str) -> String {
+    Spi::connect(|c| {
+        c.select(&format!("EXPLAIN ({options}) {sql}"), None, &[])
+            .unwrap_or_else(|e| panic!("EXPLAIN {sql}: {e}"))
+            .map(|r| r.get::<String>(1).ok().flatten().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}

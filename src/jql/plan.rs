@@ -1,0 +1,290 @@
+//! What a scan sends: decided at plan time from the conjuncts of the WHERE clause, turned into a
+//! concrete request when the executor knows every operand.
+
+use serde::{Deserialize, Serialize};
+
+use super::predicate::{Arg, Op, Pred, Scalar, Value};
+use super::translate::{build, classify, Resolved};
+use super::{Clause, Field, Query};
+use crate::catalog::{Entity, Rule};
+
+/// How a conjunct of the WHERE clause is handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Sent to Jira, which returns exactly the rows SQL would: no local recheck.
+    Exact,
+    /// Sent to Jira, which returns a superset: rechecked locally.
+    Superset,
+    /// Evaluated by Postgres only.
+    Local,
+}
+
+/// The plan's part of a scan: stored in the plan as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanPlan {
+    /// Conjuncts on `key` or `id` (`=` or `IN`): the scan fetches these issues by key or id.
+    pub keys: Vec<Pred>,
+    /// Conjuncts sent as JQL (when there are no keys).
+    pub pushed: Vec<Pred>,
+    /// ORDER BY as `(column, descending)`.
+    pub order_by: Vec<(String, bool)>,
+    /// The most rows the query needs, when every conjunct is exact and the order is pushed.
+    pub limit: Option<u64>,
+    /// The operand of `jql = ...`, echoed in the `jql` column.
+    pub jql_echo: Option<Arg>,
+}
+
+/// How a scan finds its issues, with every value known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Strategy {
+    /// `search/jql` with this query.
+    Search(Query),
+    /// `issue/bulkfetch` of these keys or ids (none: no request at all).
+    Keys(Vec<String>),
+}
+
+fn is_key_lookup(entity: Entity, pred: &Pred) -> bool {
+    let keyish = |c: &str| {
+        matches!(
+            entity.column(c).map(|c| c.rule),
+            Ok(Rule::Key) | Ok(Rule::Id)
+        )
+    };
+    match pred {
+        Pred::Cmp {
+            column, op: Op::Eq, ..
+        } => keyish(column),
+        Pred::In {
+            column,
+            negated: false,
+            ..
+        } => keyish(column),
+        _ => false,
+    }
+}
+
+impl ScanPlan {
+    /// Splits the conjuncts (`None`: not translatable) into what is sent and what stays local.
+    pub fn new(entity: Entity, conjuncts: &[Option<Pred>]) -> (ScanPlan, Vec<Disposition>) {
+        let mut plan = ScanPlan {
+            keys: Vec::new(),
+            pushed: Vec::new(),
+            order_by: Vec::new(),
+            limit: None,
+            jql_echo: None,
+        };
+        let lookups: Vec<bool> = conjuncts
+            .iter()
+            .map(|c| c.as_ref().is_some_and(|p| is_key_lookup(entity, p)))
+            .collect();
+        let by_key = lookups.iter().any(|l| *l);
+        let mut dispositions = Vec::with_capacity(conjuncts.len());
+        for (conjunct, lookup) in conjuncts.iter().zip(lookups) {
+            let Some(pred) = conjunct else {
+                dispositions.push(Disposition::Local);
+                continue;
+            };
+            if let Pred::Cmp {
+                column,
+                op: Op::Eq,
+                arg,
+            } = pred
+            {
+                if entity.column(column).ok().map(|c| c.rule) == Some(Rule::Jql)
+                    && plan.jql_echo.is_none()
+                {
+                    plan.jql_echo = Some(arg.clone());
+                }
+            }
+            let disposition = if lookup {
+                // A key may name a moved issue or differ in case: always rechecked.
+                plan.keys.push(pred.clone());
+                Disposition::Superset
+            } else if by_key {
+                // Bulk fetch cannot filter, so everything else is checked locally, except the
+                // raw JQL echo, which holds by construction only when sent; keep it local too.
+                Disposition::Local
+            } else {
+                match classify(entity, pred) {
+                    Some(exact) => {
+                        plan.pushed.push(pred.clone());
+                        if exact {
+                            Disposition::Exact
+                        } else {
+                            Disposition::Superset
+                        }
+                    }
+                    None => Disposition::Local,
+                }
+            };
+            dispositions.push(disposition);
+        }
+        (plan, dispositions)
+    }
+
+    /// Whether the scan searches with JQL (so ORDER BY and LIMIT can be pushed).
+    pub fn searches(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The request, with operands resolved by `resolve`.
+    pub fn strategy(&self, entity: Entity, resolve: &dyn Fn(&Arg) -> Resolved) -> Strategy {
+        if !self.keys.is_empty() {
+            return Strategy::Keys(self.lookup_keys(resolve));
+        }
+        let clause = Clause::And(
+            self.pushed
+                .iter()
+                .map(|p| build(entity, p, resolve))
+                .collect(),
+        );
+        let order_by = self
+            .order_by
+            .iter()
+            .filter_map(|(column, desc)| {
+                let field = entity.column(column).ok()?.order?;
+                Some((Field(field), *desc))
+            })
+            .collect();
+        Strategy::Search(Query { clause, order_by })
+    }
+
+    /// The intersection of the key conjuncts' values.
+    fn lookup_keys(&self, resolve: &dyn Fn(&Arg) -> Resolved) -> Vec<String> {
+        let mut keys: Option<Vec<String>> = None;
+        for pred in &self.keys {
+            let (Pred::Cmp { arg, .. } | Pred::In { arg, .. }) = pred else {
+                continue;
+            };
+            let values: Vec<String> = match resolve(arg) {
+                Resolved::Value(Value::One(s)) => vec![key_text(&s)],
+                Resolved::Value(Value::Many(items)) => {
+                    items.iter().flatten().map(key_text).collect()
+                }
+                Resolved::Value(Value::Null) => Vec::new(),
+                Resolved::Placeholder(label) => vec![label],
+            };
+            let mut unique: Vec<String> = Vec::new();
+            for v in values {
+                if !unique.contains(&v) {
+                    unique.push(v);
+                }
+            }
+            keys = Some(match keys {
+                None => unique,
+                Some(old) => unique.into_iter().filter(|v| old.contains(v)).collect(),
+            });
+        }
+        keys.unwrap_or_default()
+    }
+}
+
+fn key_text(s: &Scalar) -> String {
+    match s {
+        Scalar::Text(t) => t.clone(),
+        Scalar::Int(i) => i.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Arg {
+        Arg::Known(Value::One(Scalar::Text(s.into())))
+    }
+
+    fn known(a: &Arg) -> Resolved {
+        match a {
+            Arg::Known(v) => Resolved::Value(v.clone()),
+            Arg::Runtime(n) => Resolved::Placeholder(format!("${}", n + 1)),
+        }
+    }
+
+    fn cmp(column: &str, op: Op, arg: Arg) -> Option<Pred> {
+        Some(Pred::Cmp {
+            column: column.into(),
+            op,
+            arg,
+        })
+    }
+
+    #[test]
+    fn conjuncts_are_split_by_exactness() {
+        let (plan, d) = ScanPlan::new(
+            Entity::Issues,
+            &[
+                cmp("project_key", Op::Eq, text("SET")),
+                cmp("assignee_account_id", Op::Eq, text("abc")),
+                None,
+                cmp("summary", Op::Ne, text("x")),
+            ],
+        );
+        assert_eq!(
+            d,
+            vec![
+                Disposition::Superset,
+                Disposition::Exact,
+                Disposition::Local,
+                Disposition::Local
+            ]
+        );
+        let Strategy::Search(q) = plan.strategy(Entity::Issues, &known) else {
+            panic!("expected a search")
+        };
+        assert_eq!(
+            q.to_jql().unwrap(),
+            r#"project = "SET" AND assignee = "abc""#
+        );
+    }
+
+    #[test]
+    fn keys_intersect_and_make_the_rest_local() {
+        let (plan, d) = ScanPlan::new(
+            Entity::Issues,
+            &[
+                cmp("assignee_account_id", Op::Eq, text("abc")),
+                Some(Pred::In {
+                    column: "key".into(),
+                    arg: Arg::Known(Value::Many(vec![
+                        Some(Scalar::Text("A-1".into())),
+                        Some(Scalar::Text("A-2".into())),
+                        None,
+                    ])),
+                    negated: false,
+                }),
+                cmp("key", Op::Eq, text("A-2")),
+            ],
+        );
+        assert_eq!(
+            d,
+            vec![
+                Disposition::Local,
+                Disposition::Superset,
+                Disposition::Superset
+            ]
+        );
+        assert!(!plan.searches());
+        assert_eq!(
+            plan.strategy(Entity::Issues, &known),
+            Strategy::Keys(vec!["A-2".into()])
+        );
+    }
+
+    #[test]
+    fn order_and_raw_jql() {
+        let (mut plan, d) =
+            ScanPlan::new(Entity::Issues, &[cmp("jql", Op::Eq, text("labels = x"))]);
+        assert_eq!(d, vec![Disposition::Exact]);
+        assert_eq!(plan.jql_echo, Some(text("labels = x")));
+        plan.order_by = vec![("updated".into(), true), ("created".into(), false)];
+        let Strategy::Search(q) = plan.strategy(Entity::Issues, &known) else {
+            panic!("expected a search")
+        };
+        assert_eq!(
+            q.to_jql().unwrap(),
+            "(labels = x) ORDER BY updated DESC, created ASC"
+        );
+    }
+}
