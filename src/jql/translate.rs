@@ -478,3 +478,53 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod injection {
+    use super::*;
+    use crate::jql::Query;
+    use fake_jira::jql::{parse, Clause as Parsed};
+    use proptest::prelude::*;
+
+    fn terms(c: &Parsed) -> usize {
+        match c {
+            Parsed::And(v) | Parsed::Or(v) => v.iter().map(terms).sum(),
+            Parsed::Not(inner) => terms(inner),
+            Parsed::Term { .. } => 1,
+        }
+    }
+
+    proptest! {
+        /// Whatever the SQL values, the JQL parses and has exactly the terms the predicates
+        /// ask for: no value adds, removes or reorders structure.
+        #[test]
+        fn values_never_change_the_structure(a in any::<String>(), b in any::<String>()) {
+            let text = |s: &str| Arg::Known(Value::One(Scalar::Text(s.to_string())));
+            let pred = Pred::And(vec![
+                Pred::In {
+                    column: "status_name".into(),
+                    arg: Arg::Known(Value::Many(vec![
+                        Some(Scalar::Text(a.clone())),
+                        Some(Scalar::Text(b.clone())),
+                    ])),
+                    negated: false,
+                },
+                Pred::Or(vec![
+                    Pred::Cmp { column: "assignee_account_id".into(), op: Op::Eq, arg: text(&a) },
+                    Pred::Contains { column: "labels".into(), arg: text(&b) },
+                ]),
+            ]);
+            let clause = build(Entity::Issues, &pred, &|arg| match arg {
+                Arg::Known(v) => Resolved::Value(v.clone()),
+                Arg::Runtime(n) => Resolved::Placeholder(format!("${}", n + 1)),
+            });
+            let jql = Query { clause, order_by: vec![] }.to_jql().expect("a query");
+            let parsed = parse(&jql).expect("JQL built from any values parses");
+            prop_assert!(parsed.order_by.is_empty());
+            let clause = parsed.clause.expect("a clause");
+            prop_assert!(matches!(clause, Parsed::And(ref parts) if parts.len() == 2), "{}", jql);
+            // status IN (a, b) (one term even when a = b), assignee = a, labels = b.
+            prop_assert_eq!(terms(&clause), 3, "{}", jql);
+        }
+    }
+}

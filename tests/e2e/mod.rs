@@ -161,25 +161,18 @@ mod tests {
     fn explain_shows_what_is_sent() {
         let fake = Fake::start(10, 1);
         fake.install("t6", TOKEN);
-        let plan: String = Spi::connect(|c| {
-            c.select(
-                "EXPLAIN (VERBOSE, COSTS OFF) SELECT key, summary FROM t6_issues \
-                 WHERE project_key = 'SET' AND summary LIKE '%x%'",
-                None,
-                &[],
-            )
-            .unwrap()
-            .map(|r| r.get::<String>(1).unwrap().unwrap())
-            .collect::<Vec<_>>()
-            .join("\n")
-        });
+        let plan = explain(
+            "SELECT key, summary FROM t6_issues WHERE project_key = 'SET' \
+             AND summary LIKE '% login %' AND created >= '2025-01-01 00:00:00+00'",
+        );
+        // Superset conditions stay as filters; the exact one (created) is only in the JQL.
         assert_eq!(
             plan,
             "Foreign Scan on public.t6_issues\n  \
                Output: key, summary\n  \
-               Filter: ((t6_issues.summary ~~ '%x%'::text) AND (t6_issues.project_key = 'SET'::text))\n  \
+               Filter: ((t6_issues.summary ~~ '% login %'::text) AND (t6_issues.project_key = 'SET'::text))\n  \
                Jira Strategy: search/jql\n  \
-               Jira JQL: project = \"SET\"\n  \
+               Jira JQL: summary ~ \"login\" AND created >= 1735689600000 AND project = \"SET\"\n  \
                Jira Fields: project, summary"
         );
         assert!(fake.requests().is_empty(), "EXPLAIN must not call Jira");
