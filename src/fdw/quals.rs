@@ -94,12 +94,7 @@ impl<'a> Converter<'a> {
     unsafe fn op_expr(&mut self, op: *mut pg_sys::OpExpr) -> Option<Pred> {
         // SAFETY: `op` is an OpExpr (checked by the caller); its args are expressions.
         unsafe {
-            let name = builtin_name((*op).opno, (*op).inputcollid)?;
-            let args = list_ptrs((*op).args);
-            let [left, right] = args[..] else {
-                return None;
-            };
-            let (left, right) = (left as *mut pg_sys::Node, right as *mut pg_sys::Node);
+            let (name, left, right) = binary((*op).opno, (*op).inputcollid, (*op).args)?;
             let (column, operand, swapped) = match self.column(left) {
                 Some(c) => (c, right, false),
                 None => (self.column(right)?, left, true),
@@ -141,12 +136,7 @@ impl<'a> Converter<'a> {
     unsafe fn array_op(&mut self, op: *mut pg_sys::ScalarArrayOpExpr) -> Option<Pred> {
         // SAFETY: `op` is a ScalarArrayOpExpr (checked by the caller).
         unsafe {
-            let name = builtin_name((*op).opno, (*op).inputcollid)?;
-            let args = list_ptrs((*op).args);
-            let [left, right] = args[..] else {
-                return None;
-            };
-            let (left, right) = (left as *mut pg_sys::Node, right as *mut pg_sys::Node);
+            let (name, left, right) = binary((*op).opno, (*op).inputcollid, (*op).args)?;
             match (name.as_str(), (*op).useOr) {
                 ("=", true) => {
                     if let Some(column) = self.column(left) {
@@ -239,6 +229,23 @@ impl<'a> Converter<'a> {
             self.exprs.push(node as *mut pg_sys::Expr);
             Some(Arg::Runtime(self.exprs.len() - 1))
         }
+    }
+}
+
+/// The name and the two arguments of a built-in binary operator.
+unsafe fn binary(
+    opno: pg_sys::Oid,
+    collation: pg_sys::Oid,
+    args: *mut pg_sys::List,
+) -> Option<(String, *mut pg_sys::Node, *mut pg_sys::Node)> {
+    // SAFETY: `args` is the operator's argument list of expressions.
+    unsafe {
+        let name = builtin_name(opno, collation)?;
+        let args = list_ptrs(args);
+        let [left, right] = args[..] else {
+            return None;
+        };
+        Some((name, left as *mut pg_sys::Node, right as *mut pg_sys::Node))
     }
 }
 

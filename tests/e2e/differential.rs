@@ -4,35 +4,20 @@
 
 use pgrx::prelude::*;
 
-use super::support::{literal, Fake, TOKEN};
+use super::support::{literal, texts, Fake, TOKEN};
 
 /// Sample values of a column: the distinct non-null values, in a stable order.
 fn sample(column: &str, limit: usize) -> Vec<String> {
-    Spi::connect(|c| {
-        c.select(
-            &format!(
-                "SELECT DISTINCT {column}::text AS v FROM d_local WHERE {column} IS NOT NULL ORDER BY 1 LIMIT {limit}"
-            ),
-            None,
-            &[],
-        )
-        .expect("sample")
-        .map(|r| r.get::<String>(1).expect("value").expect("not null"))
-        .collect()
-    })
+    texts(&format!(
+        "SELECT DISTINCT {column}::text FROM d_local WHERE {column} IS NOT NULL ORDER BY 1 LIMIT {limit}"
+    ))
 }
 
+/// Sample elements of an array column.
 fn sample_unnest(column: &str, limit: usize) -> Vec<String> {
-    Spi::connect(|c| {
-        c.select(
-            &format!("SELECT DISTINCT unnest({column}) FROM d_local ORDER BY 1 LIMIT {limit}"),
-            None,
-            &[],
-        )
-        .expect("sample")
-        .map(|r| r.get::<String>(1).expect("value").expect("not null"))
-        .collect()
-    })
+    texts(&format!(
+        "SELECT DISTINCT unnest({column}) FROM d_local ORDER BY 1 LIMIT {limit}"
+    ))
 }
 
 /// The single conditions: every operator and semantic trap, with real and absent values.

@@ -119,12 +119,7 @@ mod tests {
     fn keys_and_ids_use_bulk_fetch() {
         let fake = Fake::start(150, 5);
         fake.install("t5", TOKEN);
-        let keys: Vec<String> = Spi::connect(|c| {
-            c.select("SELECT key FROM t5_local ORDER BY id LIMIT 3", None, &[])
-                .unwrap()
-                .map(|r| r.get::<String>(1).unwrap().unwrap())
-                .collect()
-        });
+        let keys = texts("SELECT key FROM t5_local ORDER BY id LIMIT 3");
         let cases = [
             (format!("key = '{}'", keys[0]), vec![keys[0].clone()]),
             (

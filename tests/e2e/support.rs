@@ -263,11 +263,15 @@ pub fn explain_costs(sql: &str) -> String {
 }
 
 fn explain_with(options: &str, sql: &str) -> String {
+    texts(&format!("EXPLAIN ({options}) {sql}")).join("\n")
+}
+
+/// The first column of every row of a query, as text.
+pub fn texts(sql: &str) -> Vec<String> {
     Spi::connect(|c| {
-        c.select(&format!("EXPLAIN ({options}) {sql}"), None, &[])
-            .unwrap_or_else(|e| panic!("EXPLAIN {sql}: {e}"))
+        c.select(sql, None, &[])
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
             .map(|r| r.get::<String>(1).ok().flatten().unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join("\n")
+            .collect()
     })
 }
