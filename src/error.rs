@@ -34,7 +34,11 @@ pub enum Error {
     MissingOption { message: String, hint: String },
     /// Jira refused the credentials (HTTP 401 or `X-Seraph-LoginReason: AUTHENTICATED_FAILED`).
     #[error("Jira rejected the credentials of auth scheme {scheme}: {message}")]
-    Auth { scheme: String, message: String },
+    Auth {
+        scheme: String,
+        message: String,
+        hint: String,
+    },
     /// Jira could not be reached, timed out, or sent a body that is not what its API promises.
     #[error("{0}")]
     Connection(String),
@@ -81,10 +85,7 @@ impl Error {
         match self {
             Error::Option { hint, .. } | Error::Definition { hint, .. } => hint.clone(),
             Error::MissingOption { hint, .. } => Some(hint.clone()),
-            Error::Auth { .. } => Some(
-                "Check the user and secret in the USER MAPPING (or SERVER) options for this auth_scheme."
-                    .to_string(),
-            ),
+            Error::Auth { hint, .. } if !hint.is_empty() => Some(hint.clone()),
             _ => None,
         }
     }

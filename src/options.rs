@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::auth::Credentials;
 use crate::error::{Error, Result};
 
 /// The catalog an option list belongs to (the validator's `catalog` argument).
@@ -108,17 +109,114 @@ const SPECS: &[Spec] = &[
         contexts: SECRET_PLACES,
     },
     Spec {
+        name: "pat",
+        aliases: &["personal_access_token"],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "oauth_client_id",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "oauth_client_secret",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "callback_url",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "initiate_oauth",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "oauth_access_token",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "oauth_verifier",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "oauth_settings_location",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "oauth_version",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "oauth_scope",
+        aliases: &["scope"],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "oauth_auth_url",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "oauth_api_url",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "certificate_store",
+        aliases: &["oauth_jwt_cert"],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "certificate_store_type",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "sso_login_url",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "sso_exchange_url",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "sso_app_name",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "sso_app_password",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "sso_properties",
+        aliases: &[],
+        contexts: SECRET_PLACES,
+    },
+    Spec {
+        name: "ca_bundle",
+        aliases: &["ssl_server_cert"],
+        contexts: &[Server],
+    },
+    Spec {
         name: "entity",
         aliases: &["table"],
         contexts: &[Table],
     },
 ];
 
-/// The auth schemes this build implements.
-pub const AUTH_SCHEMES: &[&str] = &["APIToken", "Basic"];
-
-/// CData's schemes that are planned but not implemented yet; named so the error is precise.
-const PLANNED_AUTH_SCHEMES: &[&str] = &["PAT", "LDAP", "OAuth", "Crowd", "Okta"];
+/// The auth schemes, CData's set.
+pub const AUTH_SCHEMES: &[&str] = &["APIToken", "Basic", "PAT", "LDAP", "OAuth", "Crowd", "Okta"];
 
 /// Lower-case with underscores, dashes and spaces removed: the key every spelling maps to.
 fn fold(name: &str) -> String {
@@ -281,6 +379,11 @@ fn check_value(name: &str, value: &str) -> Result<()> {
         "page_size" => parse_int(name, value, 1, 5000).map(|_| ()),
         "max_retries" => parse_int(name, value, 0, 20).map(|_| ()),
         "use_remote_estimate" => parse_bool(name, value).map(|_| ()),
+        "initiate_oauth" => crate::auth::InitiateOAuth::parse(value).map(|_| ()),
+        "oauth_version" => crate::auth::OAuthVersion::parse(value).map(|_| ()),
+        "certificate_store_type" => crate::auth::KeySource::parse_type(value).map(|_| ()),
+        "callback_url" | "oauth_auth_url" | "oauth_api_url" | "sso_login_url"
+        | "sso_exchange_url" => parse_named_url(name, value).map(|_| ()),
         "entity" => crate::catalog::Entity::parse(value).map(|_| ()),
         _ => Ok(()),
     }
@@ -302,17 +405,22 @@ fn parse_url(value: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// An http(s) URL option other than `url`.
+pub fn parse_named_url(name: &str, value: &str) -> Result<Url> {
+    match Url::parse(value.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
+        _ => Err(Error::option(
+            format!("invalid value for option \"{name}\": it must be an http or https URL"),
+            None,
+        )),
+    }
+}
+
 /// The canonical spelling of an auth scheme, matched case-insensitively.
 pub fn parse_auth_scheme(value: &str) -> Result<&'static str> {
     let folded = fold(value);
     if let Some(s) = AUTH_SCHEMES.iter().find(|s| fold(s) == folded) {
         return Ok(s);
-    }
-    if let Some(s) = PLANNED_AUTH_SCHEMES.iter().find(|s| fold(s) == folded) {
-        return Err(Error::option(
-            format!("auth_scheme \"{s}\" is not supported by this version of jira_fdw"),
-            Some(format!("Supported schemes: {}.", AUTH_SCHEMES.join(", "))),
-        ));
     }
     Err(Error::option(
         format!("invalid value for option \"auth_scheme\": \"{value}\""),
@@ -352,35 +460,6 @@ fn parse_seconds(name: &str, value: &str) -> Result<Duration> {
     }
 }
 
-/// How requests are authorized.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Credentials {
-    /// Cloud: `Basic base64(email:api_token)`.
-    ApiToken { user: String, token: String },
-    /// Server/DC: `Basic base64(user:password)`.
-    Basic { user: String, password: String },
-}
-
-impl std::fmt::Debug for Credentials {
-    /// Never prints the secret.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Credentials::ApiToken { user, .. } => write!(f, "ApiToken({user}, ***)"),
-            Credentials::Basic { user, .. } => write!(f, "Basic({user}, ***)"),
-        }
-    }
-}
-
-impl Credentials {
-    /// The scheme's documented name, for messages.
-    pub fn scheme(&self) -> &'static str {
-        match self {
-            Credentials::ApiToken { .. } => "APIToken",
-            Credentials::Basic { .. } => "Basic",
-        }
-    }
-}
-
 /// Everything needed to talk to one Jira site as one user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionConfig {
@@ -388,6 +467,8 @@ pub struct ConnectionConfig {
     pub url: Url,
     /// The credentials of the user mapping (or server).
     pub credentials: Credentials,
+    /// Extra PEM root certificates to trust (`ca_bundle`), read when the client is built.
+    pub ca_bundle: Option<String>,
     /// Limit for establishing a TCP/TLS connection.
     pub connect_timeout: Duration,
     /// Limit for one whole request, response body included.
@@ -409,7 +490,7 @@ pub fn connection_config(
     server: &[(String, String)],
     user_mapping: &[(String, String)],
 ) -> Result<ConnectionConfig> {
-    let get = |name: &str| {
+    let get = |name: &str| -> Option<&str> {
         user_mapping
             .iter()
             .chain(server.iter())
@@ -426,29 +507,7 @@ pub fn connection_config(
         }
     };
     let scheme = parse_auth_scheme(get("auth_scheme").unwrap_or("APIToken"))?;
-    let require = |name: &str| {
-        get(name).ok_or_else(|| Error::MissingOption {
-            message: format!("auth_scheme {scheme} needs the option \"{name}\""),
-            hint: format!(
-                "CREATE USER MAPPING FOR CURRENT_USER SERVER ... OPTIONS (user '...', {})",
-                if scheme == "APIToken" {
-                    "api_token '...'"
-                } else {
-                    "password '...'"
-                }
-            ),
-        })
-    };
-    let credentials = match scheme {
-        "Basic" => Credentials::Basic {
-            user: require("user")?.to_string(),
-            password: require("password")?.to_string(),
-        },
-        _ => Credentials::ApiToken {
-            user: require("user")?.to_string(),
-            token: require("api_token")?.to_string(),
-        },
-    };
+    let credentials = crate::auth::credentials(scheme, &get)?;
     let seconds = |name: &str, default: u64| match get(name) {
         Some(v) => parse_seconds(name, v),
         None => Ok(Duration::from_secs(default)),
@@ -460,6 +519,7 @@ pub fn connection_config(
     Ok(ConnectionConfig {
         url,
         credentials,
+        ca_bundle: get("ca_bundle").map(str::to_string),
         connect_timeout: seconds("connect_timeout", 10)?,
         request_timeout: seconds("request_timeout", 60)?,
         page_size: int("page_size", DEFAULT_PAGE_SIZE, 1, 5000)?,
@@ -540,8 +600,9 @@ mod tests {
         assert!(normalize(&opts(&[("url", "ftp://x")]), Context::Server).is_err());
         assert!(normalize(&opts(&[("page_size", "0")]), Context::Server).is_err());
         assert!(normalize(&opts(&[("request_timeout", "-1")]), Context::Server).is_err());
-        let err = normalize(&opts(&[("auth_scheme", "OAuth")]), Context::Server).unwrap_err();
-        assert!(err.to_string().contains("not supported"));
+        let err = normalize(&opts(&[("auth_scheme", "Kerberos")]), Context::Server).unwrap_err();
+        assert!(err.hint().unwrap().contains("APIToken, Basic, PAT, LDAP, OAuth, Crowd, Okta"));
+        assert!(normalize(&opts(&[("auth_scheme", "oauth")]), Context::Server).is_ok());
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod explain;
 mod handler;
 mod interrupt;
 mod nodes;
+mod oauth;
 mod plan;
 mod quals;
 mod report;

@@ -8,6 +8,7 @@ use pgrx::pg_sys::PgTryBuilder;
 use pgrx::PgSqlErrorCode;
 
 use super::nodes::def_elems;
+use crate::auth::{self, Credentials};
 use crate::catalog::{Column, Entity, PgType};
 use crate::error::{Error, Result};
 use crate::options::{self, ConnectionConfig, Context};
@@ -112,22 +113,10 @@ pub fn load(relid: pg_sys::Oid) -> Result<TableDef> {
     })
 }
 
-/// The connection configuration of the table's server for the current user: SERVER options
-/// merged with the USER MAPPING's (which may be absent when the server holds a service account).
+/// The connection configuration of the table's server for the current user, with the table's
+/// own overrides.
 pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
-    // SAFETY: the server OID comes from the foreign table's catalog entry.
-    let server_raw = unsafe { def_elems((*pg_sys::GetForeignServer(def.server)).options) };
-    let server_id = def.server;
-    let mapping_raw = PgTryBuilder::new(|| {
-        // SAFETY: GetUserMapping returns a valid mapping or raises "user mapping not found",
-        // which is caught below before anything was allocated that would need cleanup.
-        unsafe { def_elems((*pg_sys::GetUserMapping(pg_sys::GetUserId(), server_id)).options) }
-    })
-    .catch_when(PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT, |_| Vec::new())
-    .execute();
-    let server = options::normalize(&server_raw, Context::Server)?;
-    let mapping = options::normalize(&mapping_raw, Context::UserMapping)?;
-    let mut config = options::connection_config(&server, &mapping)?;
+    let mut config = server_config(def.server)?;
     // Already validated by normalize; the table overrides the server.
     for (name, value) in &def.options {
         match name.as_str() {
@@ -139,4 +128,61 @@ pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
         }
     }
     Ok(config)
+}
+
+/// The connection configuration of server `server` for the current user: SERVER options merged
+/// with the USER MAPPING's (which may be absent when the server holds a service account), and
+/// the OAuth token file defaulting to one per server and role under the data directory.
+pub fn server_config(server: pg_sys::Oid) -> Result<ConnectionConfig> {
+    // SAFETY: GetForeignServer errors for an unknown OID; the options are a DefElem list.
+    let server_raw = unsafe { def_elems((*pg_sys::GetForeignServer(server)).options) };
+    // SAFETY: reads the current role's OID.
+    let role = unsafe { pg_sys::GetUserId() };
+    let mapping_raw = PgTryBuilder::new(|| {
+        // SAFETY: GetUserMapping returns a valid mapping or raises "user mapping not found",
+        // which is caught below before anything was allocated that would need cleanup.
+        unsafe { def_elems((*pg_sys::GetUserMapping(role, server)).options) }
+    })
+    .catch_when(PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT, |_| Vec::new())
+    .execute();
+    let server_options = options::normalize(&server_raw, Context::Server)?;
+    let mapping = options::normalize(&mapping_raw, Context::UserMapping)?;
+    let mut config = options::connection_config(&server_options, &mapping)?;
+    let default_store = || {
+        // SAFETY: DataDir is set at backend start and never changes.
+        let data_dir = unsafe { CStr::from_ptr(pg_sys::DataDir) }
+            .to_string_lossy()
+            .into_owned();
+        auth::default_store(
+            &std::path::Path::new(&data_dir).join("jira_fdw"),
+            server.to_u32(),
+            role.to_u32(),
+        )
+    };
+    match &mut config.credentials {
+        Credentials::OAuth2(settings) if settings.store.is_none() => {
+            settings.store = Some(default_store())
+        }
+        Credentials::OAuth1(settings) if settings.store.is_none() => {
+            settings.store = Some(default_store())
+        }
+        _ => {}
+    }
+    Ok(config)
+}
+
+/// The OID of the foreign server named `name`.
+pub fn server_by_name(name: &str) -> Result<pg_sys::Oid> {
+    let c_name = std::ffi::CString::new(name)
+        .map_err(|_| Error::option("a server name cannot contain NUL", None))?;
+    // SAFETY: with missing_ok the lookup returns null instead of raising.
+    let server = unsafe { pg_sys::GetForeignServerByName(c_name.as_ptr(), true) };
+    if server.is_null() {
+        return Err(Error::option(
+            format!("server \"{name}\" does not exist"),
+            None,
+        ));
+    }
+    // SAFETY: non-null, from the catalog.
+    Ok(unsafe { (*server).serverid })
 }

@@ -5,12 +5,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
 
-use crate::auth::authorization_header;
+use crate::auth::Authenticator;
 use crate::error::{Error, Result};
 use crate::options::ConnectionConfig;
 
@@ -25,8 +25,7 @@ const BACKOFF_CAP: Duration = Duration::from_secs(30);
 pub struct Client {
     http: reqwest::Client,
     base: Url,
-    authorization: String,
-    scheme: &'static str,
+    auth: Authenticator,
     max_retries: u32,
     request_timeout: Duration,
 }
@@ -49,10 +48,26 @@ enum Attempt {
 impl Client {
     /// Builds a client; no request is made yet.
     pub fn new(config: &ConnectionConfig) -> Result<Client> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
-            .user_agent(concat!("jira_fdw/", env!("CARGO_PKG_VERSION")))
+            // Identity providers answer logins with redirects whose cookies must be read.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("jira_fdw/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &config.ca_bundle {
+            let pem = std::fs::read(path)
+                .map_err(|e| Error::option(format!("cannot read ca_bundle {path}: {e}"), None))?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                Error::option(
+                    format!("ca_bundle {path} is not a PEM certificate bundle: {e}"),
+                    None,
+                )
+            })?;
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder
             .build()
             .map_err(|e| Error::Connection(format!("cannot build the HTTP client: {e}")))?;
         let mut base = config.url.clone();
@@ -60,12 +75,21 @@ impl Client {
         base.set_path(&path);
         Ok(Client {
             http,
+            auth: Authenticator::new(config.credentials.clone(), base.clone()),
             base,
-            authorization: authorization_header(&config.credentials),
-            scheme: config.credentials.scheme(),
             max_retries: config.max_retries,
             request_timeout: config.request_timeout,
         })
+    }
+
+    /// Forgets cached sessions and tokens (after new ones were stored).
+    pub fn forget_credentials(&self) {
+        self.auth.forget();
+    }
+
+    /// The underlying HTTP client, for authorization flows that talk to other parties.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// The backend's client for this configuration, built on first use.
@@ -88,8 +112,8 @@ impl Client {
         })
     }
 
-    fn url(&self, path: &str) -> Result<Url> {
-        let joined = format!("{}{}", self.base.as_str().trim_end_matches('/'), path);
+    fn url(base: &Url, path: &str) -> Result<Url> {
+        let joined = format!("{}{}", base.as_str().trim_end_matches('/'), path);
         Url::parse(&joined).map_err(|e| Error::Connection(format!("bad request URL: {e}")))
     }
 
@@ -105,21 +129,29 @@ impl Client {
     }
 
     async fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
-        let url = self.url(path)?;
+        let site_url = Self::url(&self.base, path)?;
         let what = format!("{method} {path}");
         let mut attempt = 0u32;
+        let mut renewed = false;
         loop {
+            let prepared = self.auth.prepare(&self.http, &method, &site_url).await?;
+            let url = match &prepared.base {
+                Some(base) => Self::url(base, path)?,
+                None => site_url.clone(),
+            };
             let mut builder = self
                 .http
-                .request(method.clone(), url.clone())
-                .header(AUTHORIZATION, &self.authorization)
+                .request(method.clone(), url)
                 .header(ACCEPT, "application/json");
+            for (name, value) in &prepared.headers {
+                builder = builder.header(*name, value);
+            }
             if let Some(body) = body {
                 builder = builder.json(body);
             }
-            match self.attempt(builder, &what).await? {
-                Attempt::Done(value) => return Ok(value),
-                Attempt::Retry { after, why } => {
+            match self.attempt(builder, &what).await {
+                Ok(Attempt::Done(value)) => return Ok(value),
+                Ok(Attempt::Retry { after, why }) => {
                     if attempt >= self.max_retries {
                         return Err(why);
                     }
@@ -127,6 +159,11 @@ impl Client {
                     tokio::time::sleep(pause).await;
                     attempt += 1;
                 }
+                // A lapsed session or token: renew once and repeat the request.
+                Err(Error::Auth { .. }) if !renewed && self.auth.renew(&self.http).await? => {
+                    renewed = true;
+                }
+                Err(e) => return Err(e),
             }
         }
     }
@@ -142,10 +179,9 @@ impl Client {
         let status = response.status();
         let headers = response.headers().clone();
         if login_failed(&headers) && status != StatusCode::TOO_MANY_REQUESTS {
-            return Err(Error::Auth {
-                scheme: self.scheme.to_string(),
-                message: "Jira answered as to an anonymous user (X-Seraph-LoginReason: AUTHENTICATED_FAILED)".into(),
-            });
+            return Err(self.auth.rejected(
+                "Jira answered as to an anonymous user (X-Seraph-LoginReason: AUTHENTICATED_FAILED)",
+            ));
         }
         let bytes = match response.bytes().await {
             Ok(b) => b,
@@ -155,10 +191,7 @@ impl Client {
             }
         };
         if status == StatusCode::UNAUTHORIZED {
-            return Err(Error::Auth {
-                scheme: self.scheme.to_string(),
-                message: jira_message(&bytes),
-            });
+            return Err(self.auth.rejected(jira_message(&bytes)));
         }
         if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
             return Ok(Attempt::Retry {

@@ -1,6 +1,7 @@
 //! End-to-end tests: a real Postgres (the pgrx test cluster) querying a real fake-Jira process
 //! over HTTP. Each test starts its own fake, so request logs and faults never mix.
 
+mod auth;
 mod differential;
 mod support;
 
@@ -10,6 +11,51 @@ mod tests {
     use serde_json::json;
 
     use super::support::*;
+
+    #[pg_test]
+    fn auth_pat() {
+        crate::e2e::auth::pat();
+    }
+
+    #[pg_test]
+    fn auth_ldap_sessions_are_reused_and_renewed() {
+        crate::e2e::auth::ldap_sessions();
+    }
+
+    #[pg_test]
+    fn auth_oauth2_authorize_exchange_refresh() {
+        crate::e2e::auth::oauth2_flow();
+    }
+
+    #[pg_test]
+    fn auth_oauth2_concurrent_refresh_uses_each_token_once() {
+        crate::e2e::auth::oauth2_concurrent_refresh();
+    }
+
+    #[pg_test]
+    fn auth_okta_with_mfa() {
+        crate::e2e::auth::okta();
+    }
+
+    #[pg_test]
+    fn auth_crowd() {
+        crate::e2e::auth::crowd();
+    }
+
+    #[pg_test]
+    fn auth_oauth1_pkcs8() {
+        crate::e2e::auth::oauth1(include_str!("../fake-jira/keys/consumer_pkcs8.pem"), "a7");
+    }
+
+    #[pg_test]
+    fn auth_oauth1_pkcs1() {
+        crate::e2e::auth::oauth1(include_str!("../fake-jira/keys/consumer_pkcs1.pem"), "a8");
+    }
+
+    #[pg_test]
+    fn auth_scheme_options_are_checked() {
+        crate::e2e::auth::scheme_options_are_checked();
+    }
 
     #[pg_test]
     fn differential_where_order_by_limit() {

@@ -76,6 +76,56 @@ impl Fake {
         .expect("control request")
     }
 
+    /// `POST path` on the fake (control endpoints).
+    pub fn post(&self, path: &str) {
+        self.http(reqwest::Method::POST, path, None);
+    }
+
+    /// `DELETE path` on the fake (control endpoints).
+    pub fn delete(&self, path: &str) {
+        self.http(reqwest::Method::DELETE, path, None);
+    }
+
+    /// The fake's authentication counters (`GET /_fake/auth`).
+    pub fn auth_counters(&self) -> Value {
+        serde_json::from_str(&self.http(reqwest::Method::GET, "/_fake/auth", None))
+            .expect("counters are JSON")
+    }
+
+    /// What a browser would get from `url` without following redirects: the `Location` of a
+    /// redirect, else the body.
+    pub fn visit(url: &str) -> String {
+        let url = url.to_string();
+        crate::jira::block_on(
+            async move {
+                let client = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .expect("client");
+                let resp = client.get(url).send().await.expect("visit");
+                if let Some(location) = resp.headers().get("location") {
+                    return Ok(location.to_str().unwrap_or_default().to_string());
+                }
+                Ok(resp.text().await.unwrap_or_default())
+            },
+            &|| false,
+        )
+        .expect("visit")
+    }
+
+    /// Creates server `name` over this fake with extra options, a user mapping with
+    /// `mapping_options`, and foreign table `<name>_issues (key text, summary text)`.
+    pub fn install_auth(&self, name: &str, server_options: &str, mapping_options: &str) {
+        Spi::run(&format!(
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', max_retries '2'{}{server_options});
+             CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS ({mapping_options});
+             CREATE FOREIGN TABLE {name}_issues (key text, summary text) SERVER {name} OPTIONS (entity 'issues');",
+            self.url,
+            if server_options.is_empty() { "" } else { ", " },
+        ))
+        .expect("install the foreign table");
+    }
+
     /// Every `/rest` request the fake received since the last clear.
     pub fn requests(&self) -> Vec<Value> {
         serde_json::from_str(&self.http(reqwest::Method::GET, "/_fake/requests", None))
@@ -137,15 +187,31 @@ pub struct Session {
 impl Session {
     /// Connects and creates the objects (committed by that session).
     pub fn open(fake: &Fake, name: &str) -> Session {
+        Session::open_with(
+            fake,
+            name,
+            "",
+            &format!("user '{USER}', api_token '{TOKEN}'"),
+        )
+    }
+
+    /// Like `open`, with extra SERVER options (after `url`) and the USER MAPPING's options.
+    pub fn open_with(
+        fake: &Fake,
+        name: &str,
+        server_options: &str,
+        mapping_options: &str,
+    ) -> Session {
         Spi::run("CREATE EXTENSION IF NOT EXISTS dblink").expect("dblink");
         let conn: String = one("SELECT format('host=%s port=%s dbname=%s user=%s', \
                split_part(current_setting('unix_socket_directories'), ',', 1), \
                current_setting('port'), current_database(), current_user)");
         let setup = format!(
-            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'); \
-             CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{TOKEN}'); \
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'{}{server_options}); \
+             CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS ({mapping_options}); \
              CREATE FOREIGN TABLE {name}_issues (key text) SERVER {name} OPTIONS (entity 'issues')",
-            fake.url
+            fake.url,
+            if server_options.is_empty() { "" } else { ", " },
         );
         Spi::run(&format!(
             "SELECT dblink_connect({n}, {}); SELECT dblink_exec({n}, {})",

@@ -20,6 +20,25 @@ pub struct Config {
     pub password: String,
     /// The user's profile time zone: `myself.timeZone` and the zone of JQL date literals.
     pub time_zone: Tz,
+    /// The Server/DC personal access token accepted as `Authorization: Bearer <pat>`.
+    pub pat: String,
+    /// Seconds a cookie session (`JSESSIONID`) lives after login, so tests can watch a client
+    /// notice an expired session and log in again.
+    pub session_ttl: u64,
+    /// The OAuth 2.0 (3LO) client id the fake authorization server knows.
+    pub oauth_client_id: String,
+    /// The secret of that OAuth 2.0 client.
+    pub oauth_client_secret: String,
+    /// Lifetime in seconds of issued OAuth 2.0 access tokens (`expires_in`).
+    pub oauth_expires_in: u64,
+    /// A user who, with `password`, must pass Okta MFA (passcode `123456`) before SSO.
+    pub mfa_user: String,
+    /// The Crowd application name allowed to call Crowd's SSO login.
+    pub crowd_app: String,
+    /// The password of that Crowd application.
+    pub crowd_app_password: String,
+    /// The OAuth 1.0a consumer key whose RSA public key the fake embeds.
+    pub oauth1_consumer_key: String,
 }
 
 impl Default for Config {
@@ -32,6 +51,15 @@ impl Default for Config {
             token: "tok-ABC123secret".to_string(),
             password: "pa55word".to_string(),
             time_zone: chrono_tz::Australia::Sydney,
+            pat: "pat-XYZ123secret".to_string(),
+            session_ttl: 600,
+            oauth_client_id: "client-abc".to_string(),
+            oauth_client_secret: "client-secret-xyz".to_string(),
+            oauth_expires_in: 3600,
+            mfa_user: "mfa@example.com".to_string(),
+            crowd_app: "jira-app".to_string(),
+            crowd_app_password: "app-pass".to_string(),
+            oauth1_consumer_key: "jira-fdw-consumer".to_string(),
         }
     }
 }

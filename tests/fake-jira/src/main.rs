@@ -33,6 +33,33 @@ struct Args {
     /// The user's profile time zone (IANA name).
     #[arg(long, default_value = "Australia/Sydney")]
     time_zone: chrono_tz::Tz,
+    /// Server/DC personal access token accepted as `Authorization: Bearer`.
+    #[arg(long, default_value = "pat-XYZ123secret")]
+    pat: String,
+    /// Seconds a cookie session lives after login.
+    #[arg(long, default_value_t = 600)]
+    session_ttl: u64,
+    /// OAuth 2.0 (3LO) client id.
+    #[arg(long, default_value = "client-abc")]
+    oauth_client_id: String,
+    /// OAuth 2.0 (3LO) client secret.
+    #[arg(long, default_value = "client-secret-xyz")]
+    oauth_client_secret: String,
+    /// Lifetime in seconds of OAuth 2.0 access tokens.
+    #[arg(long, default_value_t = 3600)]
+    oauth_expires_in: u64,
+    /// User who needs Okta MFA (passcode 123456) with the same password.
+    #[arg(long, default_value = "mfa@example.com")]
+    mfa_user: String,
+    /// Crowd application name for Crowd SSO login.
+    #[arg(long, default_value = "jira-app")]
+    crowd_app: String,
+    /// Crowd application password.
+    #[arg(long, default_value = "app-pass")]
+    crowd_app_password: String,
+    /// OAuth 1.0a consumer key (its RSA public key is built in).
+    #[arg(long, default_value = "jira-fdw-consumer")]
+    oauth1_consumer_key: String,
     /// Keep running when standard input closes (for running as a daemon).
     #[arg(long)]
     no_stdin_watch: bool,
@@ -49,6 +76,15 @@ async fn main() -> std::io::Result<()> {
         token: args.token,
         password: args.password,
         time_zone: args.time_zone,
+        pat: args.pat,
+        session_ttl: args.session_ttl,
+        oauth_client_id: args.oauth_client_id,
+        oauth_client_secret: args.oauth_client_secret,
+        oauth_expires_in: args.oauth_expires_in,
+        mfa_user: args.mfa_user,
+        crowd_app: args.crowd_app,
+        crowd_app_password: args.crowd_app_password,
+        oauth1_consumer_key: args.oauth1_consumer_key,
     };
     let server = Server::bind(config).await?;
     {

@@ -1,4 +1,5 @@
-//! Basic authentication as Jira Cloud checks it (user e-mail with API token or password).
+//! How a `/rest` request is authenticated: Basic (user e-mail with API token or password) as
+//! Jira Cloud checks it, plus the Server/DC PAT, OAuth 1.0a and session-cookie credentials.
 
 use crate::config::Config;
 use axum::http::HeaderMap;
@@ -38,4 +39,47 @@ pub fn check(headers: &HeaderMap, config: &Config) -> Auth {
         }
         _ => Auth::Failed,
     }
+}
+
+/// What the `/rest` middleware does with a request's credentials.
+pub enum Verdict {
+    /// Serve it as this caller (anonymous-capable endpoints answer `Failed`/`Anonymous` callers
+    /// with empty results).
+    Pass(Auth),
+    /// Refuse it with this response, whatever the endpoint: a wrong PAT, a bad OAuth 1.0a
+    /// signature or a dead session cookie is not anonymous access.
+    Reject(axum::response::Response),
+}
+
+/// Classifies a `/rest` request by every credential Jira Server/DC and Cloud accept: Basic,
+/// `Bearer` PAT, `OAuth` (1.0a, RSA-SHA1) and the `JSESSIONID` session cookie, in that order.
+pub fn verdict(parts: &axum::http::request::Parts, state: &super::AppState) -> Verdict {
+    use super::errors::{jira_error, NOT_AUTHENTICATED};
+    use axum::http::StatusCode;
+    let headers = &parts.headers;
+    if headers.contains_key(axum::http::header::AUTHORIZATION) {
+        if let Some(token) = super::creds::bearer(headers) {
+            let pat = state.config.pat.as_str();
+            return if !pat.is_empty() && token == pat {
+                Verdict::Pass(Auth::Valid)
+            } else {
+                Verdict::Reject(jira_error(StatusCode::UNAUTHORIZED, NOT_AUTHENTICATED))
+            };
+        }
+        if super::creds::authorization(headers, "oauth").is_some() {
+            return match super::oauth1::verify_access(parts, state) {
+                Ok(()) => Verdict::Pass(Auth::Valid),
+                Err(name) => Verdict::Reject(super::oauth1::problem(name)),
+            };
+        }
+        return Verdict::Pass(check(headers, &state.config));
+    }
+    if let Some(id) = super::creds::cookie(headers, super::sessions::COOKIE_NAME) {
+        return if state.sessions.live_user(&id).is_some() {
+            Verdict::Pass(Auth::Valid)
+        } else {
+            Verdict::Reject(jira_error(StatusCode::UNAUTHORIZED, NOT_AUTHENTICATED))
+        };
+    }
+    Verdict::Pass(Auth::Anonymous)
 }

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
-/// `GET /_fake/requests`: every `/rest` request since the last clear, in order.
+/// `GET /_fake/requests`: every request (all paths but `/_fake/...`) since the last clear, in
+/// order.
 pub async fn requests(State(state): State<Shared>) -> Response {
     Json(state.log_json()).into_response()
 }
@@ -72,4 +73,16 @@ pub async fn sql(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response
             .into_response(),
         Err(message) => bad_request(message),
     }
+}
+
+/// `GET /_fake/auth`: the authentication counters, so tests can prove how a client logged in,
+/// refreshed or renewed its credentials.
+pub async fn auth_counters(State(state): State<Shared>) -> Response {
+    Json(state.counters.to_json()).into_response()
+}
+
+/// `DELETE /_fake/sessions`: every cookie session dies now (as after a restart or timeout).
+pub async fn expire_sessions(State(state): State<Shared>) -> Response {
+    state.sessions.expire_all();
+    StatusCode::NO_CONTENT.into_response()
 }

@@ -4,7 +4,7 @@ use super::params;
 use serde::Serialize;
 use serde_json::Value;
 
-/// One received `/rest` request.
+/// One received request (any path but the `/_fake` control endpoints).
 #[derive(Clone, Debug, Serialize)]
 pub struct LogEntry {
     /// Internal sequence number (to fill in the status later).
@@ -12,7 +12,7 @@ pub struct LogEntry {
     pub seq: u64,
     /// HTTP method.
     pub method: String,
-    /// Path without the query string.
+    /// Full path without the query string (gateway requests keep their gateway prefix).
     pub path: String,
     /// Raw query string ("" when none).
     pub query: String,
@@ -32,7 +32,17 @@ pub struct LogEntry {
 }
 
 fn is_search(path: &str) -> bool {
+    let path = api_path(path);
     path == "/rest/api/3/search/jql" || path == "/rest/api/3/search/approximate-count"
+}
+
+/// The Jira API path of a request: `/rest/...` itself, or the part of a gateway path
+/// (`/atlassian-api/ex/jira/<cloud id>/rest/...`) after the cloud id.
+pub fn api_path(path: &str) -> &str {
+    match path.strip_prefix("/atlassian-api/ex/jira/") {
+        Some(rest) => rest.find('/').map_or(rest, |i| &rest[i..]),
+        None => path,
+    }
 }
 
 impl LogEntry {

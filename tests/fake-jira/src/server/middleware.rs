@@ -1,7 +1,7 @@
-//! What happens to every `/rest` request before and after its handler: body capture, fault
-//! injection, authentication and logging.
+//! What happens to every request before and after its handler: body capture and logging (all
+//! paths), then for the Jira API fault injection and authentication.
 
-use super::auth::{self, Auth};
+use super::auth::{self, Auth, Verdict};
 use super::connection::ConnectionId;
 use super::errors::{jira_error, NOT_AUTHENTICATED};
 use super::faults::{non_json_response, Fault, FaultKind};
@@ -29,13 +29,25 @@ pub fn login_failed_header() -> (&'static str, HeaderValue) {
     )
 }
 
-/// The middleware wrapped around every route; non-`/rest` paths pass straight through.
-pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Next) -> Response {
+/// Marks a request the Atlassian API gateway already authenticated with a live OAuth 2.0
+/// access token, so the Jira API behind it serves it as the user.
+#[derive(Clone, Copy, Debug)]
+pub struct GatewayAuthenticated;
+
+/// Paths that authenticate callers themselves (the session login endpoint must be reachable
+/// without a session).
+fn handles_own_auth(path: &str) -> bool {
+    path == "/rest/auth/1/session"
+}
+
+/// The outermost middleware: records every request except the `/_fake` control endpoints in
+/// the request log (full path, body, answered status), whichever party it is for.
+pub async fn log_layer(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
-    if !path.starts_with("/rest/") {
+    if path.starts_with("/_fake/") {
         return next.run(request).await;
     }
-    let (mut parts, body) = request.into_parts();
+    let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
         return jira_error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -48,8 +60,23 @@ pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Nex
         .get::<ConnectInfo<ConnectionId>>()
         .map_or(0, |c| c.0 .0);
     let seq = state.record(entry);
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    state.set_status(seq, response.status().as_u16());
+    response
+}
+
+/// The middleware of the Jira API (`/rest/...`, directly or behind the gateway): fault
+/// injection, then authentication; other paths pass straight through.
+pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    if !path.starts_with("/rest/") {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
     let fault = state.take_fault(&path);
-    let response = match fault.as_ref().map(|f| f.kind) {
+    match fault.as_ref().map(|f| f.kind) {
         Some(FaultKind::Status) => fault
             .map(|f| f.status_response())
             .unwrap_or_else(|| StatusCode::OK.into_response()),
@@ -59,18 +86,31 @@ pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Nex
                 let ms = fault.as_ref().and_then(|f| f.delay_ms).unwrap_or(1000);
                 tokio::time::sleep(Duration::from_millis(ms)).await;
             }
-            let auth = auth::check(&parts.headers, &state.config);
-            let response = if auth != Auth::Valid && !allows_anonymous(&path) {
-                let mut r = jira_error(StatusCode::UNAUTHORIZED, NOT_AUTHENTICATED);
-                if auth == Auth::Failed {
-                    let (name, value) = login_failed_header();
-                    r.headers_mut().insert(name, value);
-                }
-                r
+            let verdict = if parts.extensions.get::<GatewayAuthenticated>().is_some() {
+                Verdict::Pass(Auth::Valid)
+            } else if handles_own_auth(&path) {
+                Verdict::Pass(Auth::Anonymous)
             } else {
-                parts.extensions.insert(auth);
-                next.run(Request::from_parts(parts, Body::from(bytes)))
-                    .await
+                auth::verdict(&parts, &state)
+            };
+            let response = match verdict {
+                Verdict::Reject(response) => response,
+                Verdict::Pass(auth)
+                    if auth != Auth::Valid
+                        && !allows_anonymous(&path)
+                        && !handles_own_auth(&path) =>
+                {
+                    let mut r = jira_error(StatusCode::UNAUTHORIZED, NOT_AUTHENTICATED);
+                    if auth == Auth::Failed {
+                        let (name, value) = login_failed_header();
+                        r.headers_mut().insert(name, value);
+                    }
+                    r
+                }
+                Verdict::Pass(auth) => {
+                    parts.extensions.insert(auth);
+                    next.run(Request::from_parts(parts, body)).await
+                }
             };
             if kind == Some(FaultKind::Truncate) {
                 truncate(response).await
@@ -78,9 +118,7 @@ pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Nex
                 response
             }
         }
-    };
-    state.set_status(seq, response.status().as_u16());
-    response
+    }
 }
 
 /// Keeps the status and headers but cuts the body in half.

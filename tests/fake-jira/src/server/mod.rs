@@ -3,14 +3,20 @@
 mod auth;
 mod connection;
 mod control;
+mod counters;
+mod creds;
 mod errors;
 mod faults;
 mod issues;
 mod log;
 mod meta;
 mod middleware;
+mod oauth1;
+mod oauth2;
 mod params;
 mod search;
+mod sessions;
+mod sso;
 mod token;
 
 pub use connection::{ConnectionAddr, ConnectionId, CountingListener};
@@ -19,7 +25,7 @@ pub use log::LogEntry;
 
 use crate::config::Config;
 use crate::data::{generate, Dataset};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::Router;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -48,6 +54,16 @@ pub struct AppState {
     faults: Mutex<VecDeque<Fault>>,
     /// Recent search results by JQL.
     cache: Mutex<ResultCache>,
+    /// Cookie sessions (`JSESSIONID`).
+    sessions: sessions::Sessions,
+    /// The OAuth 2.0 (3LO) authorization server's codes and tokens.
+    oauth2: oauth2::OAuth2Store,
+    /// OAuth 1.0a request and access tokens.
+    oauth1: oauth1::OAuth1Store,
+    /// Okta, Crowd and SAML single-use tokens.
+    sso: sso::SsoStore,
+    /// Counters of authentication events for `GET /_fake/auth`.
+    counters: counters::AuthCounters,
 }
 
 impl AppState {
@@ -73,6 +89,11 @@ impl AppState {
             next_seq: Mutex::new(0),
             faults: Mutex::new(VecDeque::new()),
             cache: Mutex::new(HashMap::new()),
+            sessions: sessions::Sessions::default(),
+            oauth2: oauth2::OAuth2Store::default(),
+            oauth1: oauth1::OAuth1Store::default(),
+            sso: sso::SsoStore::default(),
+            counters: counters::AuthCounters::default(),
         }
     }
 
@@ -89,7 +110,9 @@ impl AppState {
 /// The shared state as handlers receive it.
 pub type Shared = Arc<AppState>;
 
-fn router(state: Shared) -> Router {
+/// The Jira REST API (`/rest/...`) with its fault and authentication middleware, served both
+/// directly and behind the Atlassian API gateway.
+fn api_router(state: Shared) -> Router {
     Router::new()
         .route("/rest/api/3/serverInfo", get(meta::server_info))
         .route("/rest/api/2/serverInfo", get(meta::server_info))
@@ -110,6 +133,27 @@ fn router(state: Shared) -> Router {
         .route("/rest/api/2/search", any(meta::removed_search))
         .route("/rest/api/3/search", any(meta::removed_search))
         .route(
+            "/rest/auth/1/session",
+            post(sessions::login)
+                .get(sessions::current)
+                .delete(sessions::logout),
+        )
+        .fallback(meta::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::rest_layer,
+        ))
+        .with_state(state)
+}
+
+/// Every party the fake plays: the Jira API (the fallback), the control endpoints, and the
+/// authentication servers, all under the request log.
+fn router(state: Shared) -> Router {
+    let api = api_router(state.clone());
+    let gateway_state = state.clone();
+    let gateway_api = api.clone();
+    Router::new()
+        .route(
             "/_fake/requests",
             get(control::requests).delete(control::clear_requests),
         )
@@ -119,10 +163,39 @@ fn router(state: Shared) -> Router {
         )
         .route("/_fake/issues", get(control::all_issues))
         .route("/_fake/sql", get(control::sql))
-        .fallback(meta::not_found)
+        .route("/_fake/auth", get(control::auth_counters))
+        .route("/_fake/sessions", delete(control::expire_sessions))
+        .route("/_fake/oauth2/expire", post(oauth2::expire))
+        .route("/atlassian-auth/authorize", get(oauth2::authorize))
+        .route("/atlassian-auth/oauth/token", post(oauth2::token))
+        .route(
+            "/atlassian-api/oauth/token/accessible-resources",
+            get(oauth2::accessible_resources),
+        )
+        .route("/api/v1/authn", post(sso::okta_authn))
+        .route("/api/v1/authn/factors/{id}/verify", post(sso::okta_verify))
+        .route("/login/sessionCookieRedirect", get(sso::okta_redirect))
+        .route("/crowd/sso/login", post(sso::crowd_login))
+        .route("/plugins/servlet/samlconsumer", post(sso::saml_consumer))
+        .route(
+            "/plugins/servlet/oauth/request-token",
+            post(oauth1::request_token),
+        )
+        .route("/plugins/servlet/oauth/authorize", get(oauth1::authorize))
+        .route(
+            "/plugins/servlet/oauth/access-token",
+            post(oauth1::access_token),
+        )
+        .route(
+            "/atlassian-api/ex/jira/{*rest}",
+            any(move |request: axum::extract::Request| {
+                oauth2::gateway(gateway_state.clone(), gateway_api.clone(), request)
+            }),
+        )
+        .fallback_service(api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            middleware::rest_layer,
+            middleware::log_layer,
         ))
         .with_state(state)
 }

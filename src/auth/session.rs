@@ -1,0 +1,44 @@
+//! Jira cookie sessions (`POST /rest/auth/1/session`), used by LDAP and other directory users.
+
+use serde_json::{json, Value};
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// Logs in and returns the `Cookie` header value (`JSESSIONID=...`).
+pub async fn login(
+    http: &reqwest::Client,
+    site: &Url,
+    user: &str,
+    password: &str,
+) -> Result<String> {
+    let url = format!(
+        "{}/rest/auth/1/session",
+        site.as_str().trim_end_matches('/')
+    );
+    let response = http
+        .post(&url)
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .map_err(|e| Error::Connection(format!("cannot reach Jira to log in: {e}")))?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+        return Err(Error::Auth {
+            scheme: String::new(),
+            message: format!("Jira refused the session login (HTTP {})", status.as_u16()),
+            hint: String::new(),
+        });
+    }
+    let session = body.get("session");
+    let name = session.and_then(|s| s.get("name")).and_then(Value::as_str);
+    let value = session.and_then(|s| s.get("value")).and_then(Value::as_str);
+    match (status.is_success(), name, value) {
+        (true, Some(n), Some(v)) => Ok(format!("{n}={v}")),
+        _ => Err(Error::Connection(format!(
+            "Jira's session login answered HTTP {} without a session",
+            status.as_u16()
+        ))),
+    }
+}

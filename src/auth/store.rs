@@ -1,0 +1,205 @@
+//! Where OAuth tokens live between queries, backends and restarts: one JSON file per server and
+//! role (mode 0600, replaced atomically), with a lock file that serializes refreshes across
+//! backends, because Atlassian rotates refresh tokens and a token used twice is dead.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Seconds before expiry at which an access token is treated as expired.
+const EXPIRY_MARGIN: i64 = 60;
+/// How often a backend waiting for another one's refresh looks at the lock again.
+const LOCK_POLL: Duration = Duration::from_millis(20);
+
+/// The tokens of one server and role.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// The bearer token.
+    pub access_token: String,
+    /// The (rotating) refresh token, when the grant included `offline_access`.
+    pub refresh_token: Option<String>,
+    /// Unix time at which the access token expires.
+    pub expires_at: i64,
+    /// The Atlassian site (cloud id) requests go to.
+    pub cloud_id: Option<String>,
+    /// For OAuth 1.0a: the token secret (unused with RSA-SHA1, kept for completeness).
+    #[serde(default)]
+    pub token_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Tokens {
+    /// Never prints a token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Tokens(expires_at {}, cloud {:?})",
+            self.expires_at, self.cloud_id
+        )
+    }
+}
+
+/// Unix time now.
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+impl Tokens {
+    /// Whether the access token is (about to be) expired.
+    pub fn expired(&self) -> bool {
+        self.expires_at - EXPIRY_MARGIN <= now()
+    }
+}
+
+/// The token file of one server and role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenStore {
+    path: PathBuf,
+}
+
+/// Held while a backend refreshes; dropping it releases the lock.
+pub struct StoreLock {
+    _file: File,
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::Connection(format!(
+        "cannot {what} the OAuth token store {}: {e}",
+        path.display()
+    ))
+}
+
+impl TokenStore {
+    /// The store at `path`.
+    pub fn new(path: PathBuf) -> Self {
+        TokenStore { path }
+    }
+
+    /// The stored tokens, if any.
+    pub fn load(&self) -> Result<Option<Tokens>> {
+        match fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                Error::Connection(format!(
+                    "the OAuth token store {} is damaged: {e}",
+                    self.path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_error("read", &self.path, e)),
+        }
+    }
+
+    /// Replaces the stored tokens (readable by the server's OS user only).
+    pub fn save(&self, tokens: &Tokens) -> Result<()> {
+        if let Some(dir) = self.path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
+            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+        }
+        let tmp = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
+        let json = serde_json::to_vec_pretty(tokens)
+            .map_err(|e| Error::Connection(format!("cannot serialize tokens: {e}")))?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| io_error("write", &tmp, e))?;
+        file.write_all(&json)
+            .and_then(|_| file.sync_all())
+            .map_err(|e| io_error("write", &tmp, e))?;
+        fs::rename(&tmp, &self.path).map_err(|e| io_error("replace", &self.path, e))
+    }
+
+    /// Takes the store's exclusive lock, waiting (interruptibly: the wait is a tokio sleep
+    /// inside the caller's cancellable future) while another backend holds it.
+    pub async fn lock(&self) -> Result<StoreLock> {
+        let lock_path = self.path.with_extension("lock");
+        if let Some(dir) = lock_path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
+        }
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&lock_path)
+            .map_err(|e| io_error("lock", &lock_path, e))?;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(StoreLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => tokio::time::sleep(LOCK_POLL).await,
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(io_error("lock", &lock_path, e))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(access: &str) -> Tokens {
+        Tokens {
+            access_token: access.into(),
+            refresh_token: Some("r".into()),
+            expires_at: now() + 3600,
+            cloud_id: Some("c".into()),
+            token_secret: None,
+        }
+    }
+
+    #[test]
+    fn saves_loads_and_hides_tokens() {
+        let dir = std::env::temp_dir().join(format!("jira_fdw_store_{}", std::process::id()));
+        let store = TokenStore::new(dir.join("oauth-1-2.json"));
+        assert_eq!(store.load().unwrap(), None);
+        store.save(&tokens("a1")).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().access_token, "a1");
+        let mode = fs::metadata(dir.join("oauth-1-2.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(!format!("{:?}", tokens("secret")).contains("secret"));
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn expiry_has_a_margin() {
+        let mut t = tokens("a");
+        assert!(!t.expired());
+        t.expires_at = now() + 30;
+        assert!(t.expired());
+    }
+
+    #[test]
+    fn the_lock_is_exclusive() {
+        let dir = std::env::temp_dir().join(format!("jira_fdw_lock_{}", std::process::id()));
+        let store = TokenStore::new(dir.join("t.json"));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let held = store.lock().await.unwrap();
+            let second = tokio::time::timeout(Duration::from_millis(100), store.lock()).await;
+            assert!(second.is_err(), "a second lock must wait");
+            drop(held);
+            assert!(store.lock().await.is_ok());
+        });
+        let _ = fs::remove_dir_all(dir);
+    }
+}
