@@ -601,7 +601,10 @@ mod tests {
         assert!(normalize(&opts(&[("page_size", "0")]), Context::Server).is_err());
         assert!(normalize(&opts(&[("request_timeout", "-1")]), Context::Server).is_err());
         let err = normalize(&opts(&[("auth_scheme", "Kerberos")]), Context::Server).unwrap_err();
-        assert!(err.hint().unwrap().contains("APIToken, Basic, PAT, LDAP, OAuth, Crowd, Okta"));
+        assert!(err
+            .hint()
+            .unwrap()
+            .contains("APIToken, Basic, PAT, LDAP, OAuth, Crowd, Okta"));
         assert!(normalize(&opts(&[("auth_scheme", "oauth")]), Context::Server).is_ok());
     }
 

@@ -123,32 +123,6 @@ fn scheme_options(scheme: &str) -> (&'static [&'static str], &'static [&'static 
     }
 }
 
-/// Every option that is part of some scheme's credentials.
-const CREDENTIAL_OPTIONS: &[&str] = &[
-    "user",
-    "password",
-    "api_token",
-    "pat",
-    "oauth_client_id",
-    "oauth_client_secret",
-    "callback_url",
-    "initiate_oauth",
-    "oauth_access_token",
-    "oauth_verifier",
-    "oauth_settings_location",
-    "oauth_version",
-    "oauth_scope",
-    "oauth_auth_url",
-    "oauth_api_url",
-    "certificate_store",
-    "certificate_store_type",
-    "sso_login_url",
-    "sso_exchange_url",
-    "sso_app_name",
-    "sso_app_password",
-    "sso_properties",
-];
-
 /// The credentials of `scheme` from merged options (`get` looks in the user mapping, then the
 /// server): required ones must be there, ones of other schemes must not.
 pub fn credentials<'a>(
@@ -156,7 +130,12 @@ pub fn credentials<'a>(
     get: &dyn Fn(&str) -> Option<&'a str>,
 ) -> Result<Credentials> {
     let (required, optional) = scheme_options(scheme);
-    for name in CREDENTIAL_OPTIONS {
+    // Every option some scheme uses is a credential option; the others' must be absent.
+    let credential_options = crate::options::AUTH_SCHEMES.iter().flat_map(|s| {
+        let (r, o) = scheme_options(s);
+        r.iter().chain(o.iter())
+    });
+    for name in credential_options {
         if get(name).is_some() && !required.contains(name) && !optional.contains(name) {
             return Err(Error::option(
                 format!("option \"{name}\" is not used by auth_scheme {scheme}"),
@@ -389,7 +368,11 @@ mod tests {
         let err = creds("LDAP", &[("user", "u")]).unwrap_err();
         assert!(err.to_string().contains("needs the option \"password\""));
         let err = creds("Crowd", &[("user", "u"), ("password", "p")]).unwrap_err();
-        assert!(err.to_string().contains("auth_scheme Crowd needs the option"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("auth_scheme Crowd needs the option"),
+            "{err}"
+        );
         let okta = creds(
             "Okta",
             &[

@@ -113,10 +113,7 @@ impl OAuth1Settings {
 
     /// The token store (set by the extension before use).
     pub fn token_store(&self) -> Result<TokenStore> {
-        self.store
-            .clone()
-            .map(TokenStore::new)
-            .ok_or_else(|| Error::Connection("no OAuth token store is configured".into()))
+        TokenStore::configured(self.store.as_ref())
     }
 
     /// The `Authorization` header of a request signed with the stored access token.

@@ -122,10 +122,7 @@ impl OAuth2Settings {
 
     /// The token store (set by the extension before use).
     pub fn token_store(&self) -> Result<TokenStore> {
-        self.store
-            .clone()
-            .map(TokenStore::new)
-            .ok_or_else(|| Error::Connection("no OAuth token store is configured".into()))
+        TokenStore::configured(self.store.as_ref())
     }
 
     fn endpoint(base: &Url, path: &str) -> String {

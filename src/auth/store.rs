@@ -83,6 +83,14 @@ impl TokenStore {
         TokenStore { path }
     }
 
+    /// The store at a configured location (`oauth_settings_location` or the default the
+    /// extension fills in).
+    pub fn configured(path: Option<&PathBuf>) -> Result<Self> {
+        path.cloned()
+            .map(TokenStore::new)
+            .ok_or_else(|| Error::Connection("no OAuth token store is configured".into()))
+    }
+
     /// The stored tokens, if any.
     pub fn load(&self) -> Result<Option<Tokens>> {
         match fs::read(&self.path) {
