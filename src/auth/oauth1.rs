@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::utf8_percent_encode;
 use reqwest::Method;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::DecodePrivateKey;
@@ -15,16 +15,10 @@ use url::Url;
 
 use super::store::{TokenStore, Tokens};
 use crate::error::{Error, Result};
-
-/// RFC 3986 unreserved characters stay; everything else is percent-encoded (RFC 5849 3.6).
-const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+use crate::jira::UNRESERVED;
 
 fn enc(s: &str) -> String {
-    utf8_percent_encode(s, ENCODE).to_string()
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 /// Where the consumer's private key comes from (`certificate_store_type`).

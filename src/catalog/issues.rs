@@ -305,7 +305,7 @@ mod tests {
         let col = COLUMNS.iter().find(|c| c.name == name).unwrap();
         match col.source {
             Source::Json(r) => r(issue).unwrap(),
-            Source::Jql => panic!("pseudo-column"),
+            _ => panic!("not a JSON column"),
         }
     }
 

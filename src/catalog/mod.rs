@@ -3,8 +3,10 @@
 
 pub mod adf;
 mod issues;
+mod listing;
 mod value;
 
+pub use listing::{Listing, Parents, Shape, PARENT_MEMBER};
 pub use value::{Cell, PgType};
 
 use serde_json::Value;
@@ -21,6 +23,22 @@ pub enum Source {
     Json(Reader),
     /// The `jql` pseudo-column: echoes the JQL the user passed in `WHERE jql = '...'`.
     Jql,
+    /// The value at a JSON pointer of the item, converted for the column's type.
+    Pointer(&'static str),
+    /// An ADF document (or plain text) at a JSON pointer, rendered to text.
+    RichText(&'static str),
+}
+
+impl Column {
+    /// The column's value in `item` (the `jql` pseudo-column is filled by the scan).
+    pub fn read(&self, item: &Value) -> Result<Cell> {
+        match self.source {
+            Source::Json(read) => read(item),
+            Source::Pointer(pointer) => listing::read_pointer(self, pointer, item),
+            Source::RichText(pointer) => listing::read_rich_text(self, pointer, item),
+            Source::Jql => Ok(Cell::Null),
+        }
+    }
 }
 
 /// One column of an entity.
@@ -77,39 +95,252 @@ pub enum Rule {
     Text(&'static str),
     /// The `jql` pseudo-column: `= 'text'` is ANDed into the query as it is.
     Jql,
+    /// The parent's key of a per-parent entity (`comments.issue_key`): `=`/`IN` at the top
+    /// level choose the parents to read.
+    Parent,
 }
 
 /// A table kind, named by the foreign table's `entity` option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
-    /// `search/jql` over issues.
+    /// Issues: JQL search.
     Issues,
+    /// Projects.
+    Projects,
+    /// Users.
+    Users,
+    /// Fields, system and custom.
+    Fields,
+    /// The authenticated user.
+    Myself,
+    /// The site.
+    ServerInfo,
+    /// Priorities.
+    Priorities,
+    /// Statuses.
+    Statuses,
+    /// Status categories.
+    StatusCategories,
+    /// Resolutions.
+    Resolutions,
+    /// Issue types.
+    IssueTypes,
+    /// Labels.
+    Labels,
+    /// Comments of issues.
+    Comments,
+    /// Worklogs of issues.
+    Worklogs,
+    /// Components of projects.
+    ProjectComponents,
+    /// Versions of projects.
+    ProjectVersions,
+    /// Agile boards.
+    Boards,
+    /// Sprints of scrum boards.
+    Sprints,
 }
 
+/// Every entity with its name, columns and listing.
+const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
+    use listing::*;
+    use Listing::{List, PerParent};
+    &[
+        (Entity::Issues, "issues", issues::COLUMNS, Listing::Issues),
+        (
+            Entity::Projects,
+            "projects",
+            PROJECTS,
+            List {
+                path: "/rest/api/3/project/search?expand=lead,description",
+                shape: Shape::Pages("values"),
+            },
+        ),
+        (
+            Entity::Users,
+            "users",
+            USERS,
+            List {
+                path: "/rest/api/3/users/search",
+                shape: Shape::ArrayPages,
+            },
+        ),
+        (
+            Entity::Fields,
+            "fields",
+            FIELDS,
+            List {
+                path: "/rest/api/3/field",
+                shape: Shape::Array,
+            },
+        ),
+        (
+            Entity::Myself,
+            "myself",
+            MYSELF,
+            List {
+                path: "/rest/api/3/myself",
+                shape: Shape::Object,
+            },
+        ),
+        (
+            Entity::ServerInfo,
+            "server_info",
+            SERVER_INFO,
+            List {
+                path: "/rest/api/3/serverInfo",
+                shape: Shape::Object,
+            },
+        ),
+        (
+            Entity::Priorities,
+            "priorities",
+            PRIORITIES,
+            List {
+                path: "/rest/api/3/priority",
+                shape: Shape::Array,
+            },
+        ),
+        (
+            Entity::Statuses,
+            "statuses",
+            STATUSES,
+            List {
+                path: "/rest/api/3/status",
+                shape: Shape::Array,
+            },
+        ),
+        (
+            Entity::StatusCategories,
+            "status_categories",
+            STATUS_CATEGORIES,
+            List {
+                path: "/rest/api/3/statuscategory",
+                shape: Shape::Array,
+            },
+        ),
+        (
+            Entity::Resolutions,
+            "resolutions",
+            RESOLUTIONS,
+            List {
+                path: "/rest/api/3/resolution",
+                shape: Shape::Array,
+            },
+        ),
+        (
+            Entity::IssueTypes,
+            "issue_types",
+            ISSUE_TYPES,
+            List {
+                path: "/rest/api/3/issuetype",
+                shape: Shape::Array,
+            },
+        ),
+        (
+            Entity::Labels,
+            "labels",
+            LABELS,
+            List {
+                path: "/rest/api/3/label",
+                shape: Shape::Pages("values"),
+            },
+        ),
+        (
+            Entity::Comments,
+            "comments",
+            COMMENTS,
+            PerParent {
+                path: "/rest/api/3/issue/{}/comment",
+                shape: Shape::Pages("comments"),
+                parents: Parents::Issues,
+            },
+        ),
+        (
+            Entity::Worklogs,
+            "worklogs",
+            WORKLOGS,
+            PerParent {
+                path: "/rest/api/3/issue/{}/worklog",
+                shape: Shape::Pages("worklogs"),
+                parents: Parents::Issues,
+            },
+        ),
+        (
+            Entity::ProjectComponents,
+            "project_components",
+            PROJECT_COMPONENTS,
+            PerParent {
+                path: "/rest/api/3/project/{}/components",
+                shape: Shape::Array,
+                parents: Parents::Projects,
+            },
+        ),
+        (
+            Entity::ProjectVersions,
+            "project_versions",
+            PROJECT_VERSIONS,
+            PerParent {
+                path: "/rest/api/3/project/{}/versions",
+                shape: Shape::Array,
+                parents: Parents::Projects,
+            },
+        ),
+        (
+            Entity::Boards,
+            "boards",
+            BOARDS,
+            List {
+                path: "/rest/agile/1.0/board",
+                shape: Shape::Pages("values"),
+            },
+        ),
+        (
+            Entity::Sprints,
+            "sprints",
+            SPRINTS,
+            PerParent {
+                path: "/rest/agile/1.0/board/{}/sprint",
+                shape: Shape::Pages("values"),
+                parents: Parents::ScrumBoards,
+            },
+        ),
+    ]
+};
+
 impl Entity {
+    fn entry(self) -> &'static (Entity, &'static str, &'static [Column], Listing) {
+        ENTITIES
+            .iter()
+            .find(|e| e.0 == self)
+            .unwrap_or(&ENTITIES[0])
+    }
+
     /// Every entity, for messages and IMPORT FOREIGN SCHEMA.
-    pub const ALL: &'static [Entity] = &[Entity::Issues];
+    pub fn all() -> impl Iterator<Item = Entity> {
+        ENTITIES.iter().map(|e| e.0)
+    }
 
     /// The entity's table name.
     pub fn name(self) -> &'static str {
-        match self {
-            Entity::Issues => "issues",
-        }
+        self.entry().1
+    }
+
+    /// Where the rows come from.
+    pub fn listing(self) -> Listing {
+        self.entry().3
     }
 
     /// Parses the `entity` option (case-insensitive).
     pub fn parse(value: &str) -> Result<Entity> {
-        Entity::ALL
-            .iter()
-            .copied()
+        Entity::all()
             .find(|e| e.name().eq_ignore_ascii_case(value.trim()))
             .ok_or_else(|| {
                 Error::option(
                     format!("unknown entity \"{value}\""),
                     Some(format!(
                         "Known entities: {}.",
-                        Entity::ALL
-                            .iter()
+                        Entity::all()
                             .map(|e| e.name())
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -120,9 +351,7 @@ impl Entity {
 
     /// The entity's columns, in their documented order.
     pub fn columns(self) -> &'static [Column] {
-        match self {
-            Entity::Issues => issues::COLUMNS,
-        }
+        self.entry().2
     }
 
     /// Finds a column by name, or explains which names are valid.

@@ -20,6 +20,8 @@ pub enum PgType {
     Date,
     /// `jsonb`
     Jsonb,
+    /// `boolean`
+    Bool,
 }
 
 impl PgType {
@@ -32,6 +34,7 @@ impl PgType {
             PgType::Timestamptz => "timestamp with time zone",
             PgType::Date => "date",
             PgType::Jsonb => "jsonb",
+            PgType::Bool => "boolean",
         }
     }
 }
@@ -53,6 +56,8 @@ pub enum Cell {
     Date(NaiveDate),
     /// `jsonb`
     Json(Value),
+    /// `boolean`
+    Bool(bool),
 }
 
 fn conversion(column: &str, value: &Value, reason: &str) -> Error {
@@ -152,6 +157,23 @@ pub fn names(column: &str, value: Option<&Value>, member: &str) -> Result<Cell> 
             .map(Cell::TextArray),
         Some(v) => Err(conversion(column, v, "expected an array")),
     }
+}
+
+/// A boolean (or NULL).
+pub fn boolean(column: &str, value: Option<&Value>) -> Result<Cell> {
+    match value {
+        None | Some(Value::Null) => Ok(Cell::Null),
+        Some(Value::Bool(b)) => Ok(Cell::Bool(*b)),
+        Some(v) => Err(conversion(column, v, "expected true or false")),
+    }
+}
+
+/// Any JSON value as jsonb (absent is NULL).
+pub fn json(value: Option<&Value>) -> Result<Cell> {
+    Ok(match value {
+        None | Some(Value::Null) => Cell::Null,
+        Some(v) => Cell::Json(v.clone()),
+    })
 }
 
 /// Rich text: ADF documents (Cloud) are rendered to plain text; plain strings (Server's wiki

@@ -34,6 +34,7 @@ pub fn to_datum(cell: Cell, column: &str) -> Result<Option<pg_sys::Datum>> {
             Some(pg_sys::Datum::from((days - PG_EPOCH_DAYS) as i32))
         }
         Cell::Json(v) => JsonB(v).into_datum(),
+        Cell::Bool(b) => b.into_datum(),
     })
 }
 

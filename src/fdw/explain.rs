@@ -10,6 +10,7 @@ use super::plan::{decode, shown_as};
 use super::report::OrRaise;
 use super::scan::ScanState;
 use super::table;
+use crate::catalog::Listing;
 use crate::jql::Strategy;
 
 fn property(label: &str, value: &str, es: *mut pg_sys::ExplainState) {
@@ -61,11 +62,27 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                 property("Jira Strategy", "issue/bulkfetch", es);
                 property("Jira Keys", &keys.join(", "), es);
             }
+            Strategy::Listing { listing, parents } => match listing {
+                Listing::List { path, .. } => property("Jira Strategy", &format!("GET {path}"), es),
+                Listing::PerParent {
+                    path, parents: all, ..
+                } => {
+                    property("Jira Strategy", &format!("GET {path} per parent"), es);
+                    let shown = match parents {
+                        Some(p) => p.join(", "),
+                        None => format!("every one of {all:?}"),
+                    };
+                    property("Jira Parents", &shown, es);
+                }
+                Listing::Issues => {}
+            },
         }
         if let Some(limit) = data.scan.limit {
             property("Jira Limit", &limit.to_string(), es);
         }
-        property("Jira Fields", &data.fields.join(", "), es);
+        if data.scan.jql {
+            property("Jira Fields", &data.fields.join(", "), es);
+        }
         let state = (*node).fdw_state as *const ScanState;
         if (*es).analyze && !state.is_null() {
             let label = c"Jira Requests";

@@ -3,7 +3,7 @@
 use pgrx::prelude::*;
 use pgrx::{pg_sys, PgBox};
 
-use super::{explain, plan, scan};
+use super::{explain, import, plan, scan};
 
 /// Returns the FdwRoutine of jira_fdw.
 #[pg_extern(create_or_replace)]
@@ -20,6 +20,7 @@ fn jira_fdw_handler() -> PgBox<pg_sys::FdwRoutine> {
         routine.ReScanForeignScan = Some(scan::rescan_foreign_scan);
         routine.EndForeignScan = Some(scan::end_foreign_scan);
         routine.ExplainForeignScan = Some(explain::explain_foreign_scan);
+        routine.ImportForeignSchema = Some(import::import_foreign_schema);
         routine.into_pg_boxed()
     }
 }

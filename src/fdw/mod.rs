@@ -4,6 +4,7 @@
 mod datum;
 mod explain;
 mod handler;
+mod import;
 mod interrupt;
 mod nodes;
 mod oauth;

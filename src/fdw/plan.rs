@@ -159,7 +159,7 @@ pub unsafe extern "C-unwind" fn get_foreign_rel_size(
         } else {
             match scan.strategy(def.entity, &shown_as(&[])) {
                 Strategy::Keys(keys) => keys.len() as f64,
-                Strategy::Search(_) => DEFAULT_ROWS * selectivity,
+                _ => DEFAULT_ROWS * selectivity,
             }
         };
         (*baserel).rows = rows.max(1.0);
@@ -374,7 +374,7 @@ unsafe fn join_paths(
             let Some(column) = column else { continue };
             if !matches!(
                 column.rule,
-                Rule::Key | Rule::Id | Rule::Named { .. } | Rule::Account(_)
+                Rule::Key | Rule::Id | Rule::Named { .. } | Rule::Account(_) | Rule::Parent
             ) {
                 continue;
             }

@@ -201,12 +201,9 @@ fn fill_row(
     nulls: &mut [bool],
 ) -> Result<()> {
     for (index, column) in &state.columns {
-        let cell = match column.source {
-            Source::Json(read) => read(issue)?,
-            Source::Jql => match &state.jql_echo {
-                Some(text) => Cell::Text(text.clone()),
-                None => Cell::Null,
-            },
+        let cell = match (column.source, &state.jql_echo) {
+            (Source::Jql, Some(text)) => Cell::Text(text.clone()),
+            _ => column.read(issue)?,
         };
         if let Some(datum) = to_datum(cell, column.name)? {
             values[*index] = datum;

@@ -33,6 +33,7 @@ pub fn type_oid(ty: PgType) -> pg_sys::Oid {
         PgType::Timestamptz => pg_sys::TIMESTAMPTZOID,
         PgType::Date => pg_sys::DATEOID,
         PgType::Jsonb => pg_sys::JSONBOID,
+        PgType::Bool => pg_sys::BOOLOID,
     }
 }
 

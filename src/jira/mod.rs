@@ -2,9 +2,11 @@
 //! while watching for cancellation, and the paging of issue searches.
 
 mod client;
+mod listing;
 mod pager;
 mod runtime;
 
 pub use client::Client;
+pub use listing::UNRESERVED;
 pub use pager::Pager;
 pub use runtime::block_on;

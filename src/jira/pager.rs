@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
+use super::listing::ListingState;
 use super::Client;
 use crate::error::{Error, Result};
 use crate::jql::Strategy;
@@ -24,6 +25,7 @@ pub struct Pager {
     finished: bool,
     seen: HashSet<String>,
     requests: u64,
+    listing: ListingState,
 }
 
 impl Pager {
@@ -39,6 +41,7 @@ impl Pager {
             finished: false,
             seen: HashSet::new(),
             requests: 0,
+            listing: ListingState::default(),
         }
     }
 
@@ -48,6 +51,7 @@ impl Pager {
         self.position = 0;
         self.finished = false;
         self.seen.clear();
+        self.listing = ListingState::default();
     }
 
     /// Requests made so far, for EXPLAIN ANALYZE.
@@ -63,6 +67,10 @@ impl Pager {
         match &self.strategy {
             Strategy::Search(_) => self.next_search_page(client).await,
             Strategy::Keys(_) => self.next_bulk_page(client).await,
+            Strategy::Listing { listing, parents } => {
+                self.requests += 1;
+                self.listing.next_page(client, *listing, parents).await
+            }
         }
     }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::predicate::{Arg, Op, Pred, Scalar, Value};
 use super::translate::{build, classify, Resolved};
 use super::{Clause, Field, Query};
-use crate::catalog::{Entity, Rule};
+use crate::catalog::{Entity, Listing, Rule};
 
 /// How a conjunct of the WHERE clause is handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,22 +32,32 @@ pub struct ScanPlan {
     pub limit: Option<u64>,
     /// The operand of `jql = ...`, echoed in the `jql` column.
     pub jql_echo: Option<Arg>,
+    /// Whether the entity is searched with JQL (issues) rather than listed.
+    pub jql: bool,
 }
 
-/// How a scan finds its issues, with every value known.
+/// How a scan finds its rows, with every value known.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Strategy {
     /// `search/jql` with this query.
     Search(Query),
     /// `issue/bulkfetch` of these keys or ids (none: no request at all).
     Keys(Vec<String>),
+    /// A list endpoint; for per-parent ones, the parents named by the WHERE clause (`None`:
+    /// every parent).
+    Listing {
+        /// The endpoint.
+        listing: Listing,
+        /// The parents to read.
+        parents: Option<Vec<String>>,
+    },
 }
 
 fn is_key_lookup(entity: Entity, pred: &Pred) -> bool {
     let keyish = |c: &str| {
         matches!(
             entity.column(c).map(|c| c.rule),
-            Ok(Rule::Key) | Ok(Rule::Id)
+            Ok(Rule::Key) | Ok(Rule::Id) | Ok(Rule::Parent)
         )
     };
     match pred {
@@ -72,6 +82,7 @@ impl ScanPlan {
             order_by: Vec::new(),
             limit: None,
             jql_echo: None,
+            jql: entity.listing() == Listing::Issues,
         };
         let lookups: Vec<bool> = conjuncts
             .iter()
@@ -124,11 +135,17 @@ impl ScanPlan {
 
     /// Whether the scan searches with JQL (so ORDER BY and LIMIT can be pushed).
     pub fn searches(&self) -> bool {
-        self.keys.is_empty()
+        self.jql && self.keys.is_empty()
     }
 
     /// The request, with operands resolved by `resolve`.
     pub fn strategy(&self, entity: Entity, resolve: &dyn Fn(&Arg) -> Resolved) -> Strategy {
+        if !self.jql {
+            return Strategy::Listing {
+                listing: entity.listing(),
+                parents: (!self.keys.is_empty()).then(|| self.lookup_keys(resolve)),
+            };
+        }
         if !self.keys.is_empty() {
             return Strategy::Keys(self.lookup_keys(resolve));
         }

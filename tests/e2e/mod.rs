@@ -3,6 +3,7 @@
 
 mod auth;
 mod differential;
+mod entities;
 mod support;
 
 #[pgrx::pg_schema]
@@ -55,6 +56,21 @@ mod tests {
     #[pg_test]
     fn auth_scheme_options_are_checked() {
         crate::e2e::auth::scheme_options_are_checked();
+    }
+
+    #[pg_test]
+    fn import_foreign_schema_with_limit_to_and_except() {
+        crate::e2e::entities::import_foreign_schema();
+    }
+
+    #[pg_test]
+    fn list_entities_equal_the_jira_json() {
+        crate::e2e::entities::list_entities();
+    }
+
+    #[pg_test]
+    fn child_entities_per_parent() {
+        crate::e2e::entities::child_entities();
     }
 
     #[pg_test]

@@ -76,6 +76,24 @@ impl Fake {
         .expect("control request")
     }
 
+    /// A Jira endpoint's JSON, fetched as the test user (the oracle for list entities).
+    pub fn jira_json(&self, path: &str) -> Value {
+        let url = format!("{}{}", self.url, path);
+        crate::jira::block_on(
+            async move {
+                let resp = reqwest::Client::new()
+                    .get(url)
+                    .basic_auth(USER, Some(TOKEN))
+                    .send()
+                    .await
+                    .expect("Jira request");
+                Ok(resp.json().await.expect("Jira JSON"))
+            },
+            &|| false,
+        )
+        .expect("Jira request")
+    }
+
     /// `POST path` on the fake (control endpoints).
     pub fn post(&self, path: &str) {
         self.http(reqwest::Method::POST, path, None);

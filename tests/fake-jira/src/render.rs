@@ -49,7 +49,8 @@ pub fn project_json(base: &str, catalog: &Catalog, index: usize) -> Value {
     })
 }
 
-fn status_json(base: &str, catalog: &Catalog, index: usize) -> Value {
+/// The JSON of a status as issues carry it (`fields.status`).
+pub fn status_json(base: &str, catalog: &Catalog, index: usize) -> Value {
     let s = &catalog.statuses[index];
     let c = &catalog.categories[s.category];
     json!({
@@ -65,7 +66,8 @@ fn status_json(base: &str, catalog: &Catalog, index: usize) -> Value {
     })
 }
 
-fn issue_type_json(base: &str, catalog: &Catalog, index: usize) -> Value {
+/// The JSON of an issue type as issues carry it (`fields.issuetype`).
+pub fn issue_type_json(base: &str, catalog: &Catalog, index: usize) -> Value {
     let t = &catalog.issue_types[index];
     json!({
         "self": format!("{base}/rest/api/3/issuetype/{}", t.id),
@@ -79,7 +81,8 @@ fn issue_type_json(base: &str, catalog: &Catalog, index: usize) -> Value {
     })
 }
 
-fn priority_json(base: &str, catalog: &Catalog, index: usize) -> Value {
+/// The JSON of a priority as issues carry it (`fields.priority`).
+pub fn priority_json(base: &str, catalog: &Catalog, index: usize) -> Value {
     let p = &catalog.priorities[index];
     json!({
         "self": format!("{base}/rest/api/3/priority/{}", p.id),
@@ -87,6 +90,12 @@ fn priority_json(base: &str, catalog: &Catalog, index: usize) -> Value {
         "name": p.name,
         "id": p.id,
     })
+}
+
+/// The JSON of a resolution as issues carry it (`fields.resolution`).
+pub fn resolution_json(base: &str, catalog: &Catalog, index: usize) -> Value {
+    let r = &catalog.resolutions[index];
+    json!({"self": format!("{base}/rest/api/3/resolution/{}", r.id), "id": r.id, "description": "", "name": r.name})
 }
 
 /// The short form of an issue used in `parent` and `subtasks`.
@@ -157,10 +166,9 @@ pub fn issue_fields(base: &str, ds: &Dataset, issue: &Issue) -> Map<String, Valu
     );
     put(
         "resolution",
-        issue.resolution.map_or(Value::Null, |r| {
-            let r = &c.resolutions[r];
-            json!({"self": format!("{base}/rest/api/3/resolution/{}", r.id), "id": r.id, "description": "", "name": r.name})
-        }),
+        issue
+            .resolution
+            .map_or(Value::Null, |r| resolution_json(base, c, r)),
     );
     put("resolutiondate", opt_time(&issue.resolution_date));
     put("labels", json!(issue.labels));

@@ -1,7 +1,9 @@
 //! The internal model of the fake instance's data: plain typed structs from which both the
 //! JSON responses and the SQL oracle are produced.
 
+pub mod agile;
 mod catalog;
+pub mod children;
 mod generate;
 mod text;
 

@@ -2,7 +2,7 @@
 //! old search.
 
 use super::errors::{jira_error, ApiError};
-use super::{params, Shared};
+use super::{lists, params, Shared};
 use crate::fields::field_list;
 use crate::render::{project_json, user_json};
 use axum::extract::{OriginalUri, RawQuery, State};
@@ -54,14 +54,20 @@ pub async fn fields() -> Response {
 }
 
 /// (startAt, maxResults) of a paged list request.
-fn paging(q: Option<&str>, default_max: i64, cap: i64) -> Result<(usize, usize), ApiError> {
+pub(super) fn paging(
+    q: Option<&str>,
+    default_max: i64,
+    cap: i64,
+) -> Result<(usize, usize), ApiError> {
     let pairs = params::pairs(q);
     let start = params::int(&pairs, "startAt", 0).map_err(ApiError::bad_request)?;
     let max = params::int(&pairs, "maxResults", default_max).map_err(ApiError::bad_request)?;
     Ok((start.max(0) as usize, max.clamp(0, cap) as usize))
 }
 
-/// `GET /rest/api/3/project/search`: the paged project envelope.
+/// `GET /rest/api/3/project/search`: the paged project envelope; every project carries
+/// `style`, `isPrivate` and `simplified`, and `expand=lead,description` adds the lead user and
+/// the description.
 pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
     let (start, max) = match paging(q.as_deref(), 50, 100) {
         Ok(p) => p,
@@ -69,6 +75,9 @@ pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) 
     };
     let pairs = params::pairs(q.as_deref());
     let filter = params::last(&pairs, "query").map(str::to_lowercase);
+    let expand = params::list(&pairs, "expand").unwrap_or_default();
+    let wants = |name: &str| expand.iter().any(|e| e == name);
+    let (with_lead, with_description) = (wants("lead"), wants("description"));
     let catalog = &state.dataset.catalog;
     let matching: Vec<usize> = (0..catalog.projects.len())
         .filter(|&i| {
@@ -83,7 +92,20 @@ pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) 
         .iter()
         .skip(start)
         .take(max)
-        .map(|&i| project_json(&state.base_url, catalog, i))
+        .map(|&i| {
+            let mut v = project_json(&state.base_url, catalog, i);
+            v["style"] = json!("classic");
+            v["isPrivate"] = json!(false);
+            v["simplified"] = json!(false);
+            if with_description {
+                v["description"] = json!(lists::project_description(catalog, i));
+            }
+            if with_lead {
+                let lead = lists::project_lead(catalog, i);
+                v["lead"] = user_json(&state.base_url, &catalog.users[lead]);
+            }
+            v
+        })
         .collect();
     let is_last = start + max >= total;
     let base = format!("{}/rest/api/3/project/search", state.base_url);

@@ -1,6 +1,8 @@
 //! The HTTP server: shared state, routes, and how to start it.
 
+mod agile;
 mod auth;
+mod children;
 mod connection;
 mod control;
 mod counters;
@@ -8,6 +10,7 @@ mod creds;
 mod errors;
 mod faults;
 mod issues;
+mod lists;
 mod log;
 mod meta;
 mod middleware;
@@ -130,6 +133,33 @@ fn api_router(state: Shared) -> Router {
         )
         .route("/rest/api/3/issue/bulkfetch", post(issues::bulk_fetch))
         .route("/rest/api/3/issue/{id_or_key}", get(issues::get_issue))
+        .route(
+            "/rest/api/3/issue/{id_or_key}/comment",
+            get(children::issue_comments),
+        )
+        .route(
+            "/rest/api/3/issue/{id_or_key}/worklog",
+            get(children::issue_worklogs),
+        )
+        .route("/rest/api/3/priority", get(lists::priorities))
+        .route("/rest/api/3/status", get(lists::statuses))
+        .route("/rest/api/3/statuscategory", get(lists::status_categories))
+        .route("/rest/api/3/resolution", get(lists::resolutions))
+        .route("/rest/api/3/issuetype", get(lists::issue_types))
+        .route("/rest/api/3/label", get(lists::labels))
+        .route(
+            "/rest/api/3/project/{project_id_or_key}/components",
+            get(lists::components),
+        )
+        .route(
+            "/rest/api/3/project/{project_id_or_key}/versions",
+            get(lists::versions),
+        )
+        .route("/rest/agile/1.0/board", get(agile::board_list))
+        .route(
+            "/rest/agile/1.0/board/{board_id}/sprint",
+            get(agile::board_sprints),
+        )
         .route("/rest/api/2/search", any(meta::removed_search))
         .route("/rest/api/3/search", any(meta::removed_search))
         .route(

@@ -1,0 +1,301 @@
+//! The entities other than issues: each is a list endpoint (one request, paged, or per parent
+//! such as the comments of each issue) whose items become rows; columns are read by JSON
+//! pointer and converted by the column's type.
+
+use serde_json::Value;
+
+use super::value::{boolean, date, int, json, names, rich_text, text, timestamp};
+use super::{Cell, Column, PgType, Rule, Source};
+use crate::error::Result;
+
+/// How an endpoint answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One object: one row.
+    Object,
+    /// A JSON array, all at once.
+    Array,
+    /// A JSON array per page (`startAt`/`maxResults`), done when a page comes back short.
+    ArrayPages,
+    /// `{startAt, maxResults, total?, isLast?, <items>: [...]}` pages.
+    Pages(&'static str),
+}
+
+/// Parents whose children a per-parent listing reads, when no condition names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parents {
+    /// Every issue's key (a JQL search of keys only).
+    Issues,
+    /// Every project's key.
+    Projects,
+    /// Every scrum board's id (kanban boards have no sprints).
+    ScrumBoards,
+}
+
+/// Where an entity's rows come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// JQL search and bulk fetch (the `issues` entity).
+    Issues,
+    /// One endpoint.
+    List {
+        /// Path and fixed query.
+        path: &'static str,
+        /// Its answer's shape.
+        shape: Shape,
+    },
+    /// One endpoint per parent; `{}` in the path is the parent's key or id.
+    PerParent {
+        /// Path with `{}`.
+        path: &'static str,
+        /// Its answer's shape.
+        shape: Shape,
+        /// How to find every parent.
+        parents: Parents,
+    },
+}
+
+/// The member each child item carries its parent's key in.
+pub const PARENT_MEMBER: &str = "__jira_fdw_parent";
+
+/// Reads the value at a JSON pointer, converted for the column's type.
+pub fn read_pointer(column: &Column, pointer: &str, item: &Value) -> Result<Cell> {
+    let value = if pointer.is_empty() {
+        Some(item)
+    } else {
+        item.pointer(pointer)
+    };
+    let name = column.name;
+    match column.ty {
+        PgType::Int8 => int(name, value),
+        PgType::Text => text(name, value),
+        PgType::Bool => boolean(name, value),
+        PgType::Timestamptz => timestamp(name, value),
+        PgType::Date => date(name, value),
+        PgType::TextArray => names(name, value, "name"),
+        PgType::Jsonb => json(value),
+    }
+}
+
+/// Reads an ADF (or plain text) document at a JSON pointer as text.
+pub fn read_rich_text(column: &Column, pointer: &str, item: &Value) -> Result<Cell> {
+    rich_text(column.name, item.pointer(pointer))
+}
+
+macro_rules! col {
+    ($name:literal, $ty:ident, $pointer:literal) => {
+        Column {
+            name: $name,
+            ty: PgType::$ty,
+            fields: &[],
+            rule: Rule::None,
+            order: None,
+            source: Source::Pointer($pointer),
+        }
+    };
+    ($name:literal, rich $pointer:literal) => {
+        Column {
+            name: $name,
+            ty: PgType::Text,
+            fields: &[],
+            rule: Rule::None,
+            order: None,
+            source: Source::RichText($pointer),
+        }
+    };
+    ($name:literal, parent $ty:ident) => {
+        Column {
+            name: $name,
+            ty: PgType::$ty,
+            fields: &[],
+            rule: Rule::Parent,
+            order: None,
+            source: Source::Pointer(concat!("/", "__jira_fdw_parent")),
+        }
+    };
+}
+
+/// `projects`: `GET /rest/api/3/project/search`.
+pub static PROJECTS: &[Column] = &[
+    col!("id", Int8, "/id"),
+    col!("key", Text, "/key"),
+    col!("name", Text, "/name"),
+    col!("project_type_key", Text, "/projectTypeKey"),
+    col!("style", Text, "/style"),
+    col!("simplified", Bool, "/simplified"),
+    col!("is_private", Bool, "/isPrivate"),
+    col!("description", Text, "/description"),
+    col!("lead_account_id", Text, "/lead/accountId"),
+    col!("lead_display_name", Text, "/lead/displayName"),
+];
+
+/// `users`: `GET /rest/api/3/users/search`.
+pub static USERS: &[Column] = &[
+    col!("account_id", Text, "/accountId"),
+    col!("account_type", Text, "/accountType"),
+    col!("display_name", Text, "/displayName"),
+    col!("email_address", Text, "/emailAddress"),
+    col!("active", Bool, "/active"),
+    col!("time_zone", Text, "/timeZone"),
+    col!("locale", Text, "/locale"),
+];
+
+/// `fields`: `GET /rest/api/3/field`.
+pub static FIELDS: &[Column] = &[
+    col!("id", Text, "/id"),
+    col!("key", Text, "/key"),
+    col!("name", Text, "/name"),
+    col!("custom", Bool, "/custom"),
+    col!("orderable", Bool, "/orderable"),
+    col!("navigable", Bool, "/navigable"),
+    col!("searchable", Bool, "/searchable"),
+    col!("clause_names", TextArray, "/clauseNames"),
+    col!("schema_type", Text, "/schema/type"),
+    col!("schema_items", Text, "/schema/items"),
+    col!("schema_system", Text, "/schema/system"),
+    col!("schema_custom", Text, "/schema/custom"),
+    col!("schema_custom_id", Int8, "/schema/customId"),
+];
+
+/// `myself`: `GET /rest/api/3/myself`.
+pub static MYSELF: &[Column] = &[
+    col!("account_id", Text, "/accountId"),
+    col!("account_type", Text, "/accountType"),
+    col!("email_address", Text, "/emailAddress"),
+    col!("display_name", Text, "/displayName"),
+    col!("active", Bool, "/active"),
+    col!("time_zone", Text, "/timeZone"),
+    col!("locale", Text, "/locale"),
+];
+
+/// `server_info`: `GET /rest/api/3/serverInfo`.
+pub static SERVER_INFO: &[Column] = &[
+    col!("base_url", Text, "/baseUrl"),
+    col!("version", Text, "/version"),
+    col!("deployment_type", Text, "/deploymentType"),
+    col!("build_number", Int8, "/buildNumber"),
+    col!("build_date", Timestamptz, "/buildDate"),
+    col!("server_time", Timestamptz, "/serverTime"),
+    col!("scm_info", Text, "/scmInfo"),
+    col!("server_title", Text, "/serverTitle"),
+];
+
+/// `priorities`: `GET /rest/api/3/priority`.
+pub static PRIORITIES: &[Column] = &[
+    col!("id", Text, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+    col!("status_color", Text, "/statusColor"),
+    col!("icon_url", Text, "/iconUrl"),
+];
+
+/// `statuses`: `GET /rest/api/3/status`.
+pub static STATUSES: &[Column] = &[
+    col!("id", Text, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+    col!("icon_url", Text, "/iconUrl"),
+    col!("status_category_id", Int8, "/statusCategory/id"),
+    col!("status_category_key", Text, "/statusCategory/key"),
+    col!("status_category_name", Text, "/statusCategory/name"),
+];
+
+/// `status_categories`: `GET /rest/api/3/statuscategory`.
+pub static STATUS_CATEGORIES: &[Column] = &[
+    col!("id", Int8, "/id"),
+    col!("key", Text, "/key"),
+    col!("name", Text, "/name"),
+    col!("color_name", Text, "/colorName"),
+];
+
+/// `resolutions`: `GET /rest/api/3/resolution`.
+pub static RESOLUTIONS: &[Column] = &[
+    col!("id", Text, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+];
+
+/// `issue_types`: `GET /rest/api/3/issuetype`.
+pub static ISSUE_TYPES: &[Column] = &[
+    col!("id", Text, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+    col!("subtask", Bool, "/subtask"),
+    col!("hierarchy_level", Int8, "/hierarchyLevel"),
+    col!("icon_url", Text, "/iconUrl"),
+];
+
+/// `labels`: `GET /rest/api/3/label`.
+pub static LABELS: &[Column] = &[col!("label", Text, "")];
+
+/// `comments`: `GET /rest/api/3/issue/{key}/comment` for each issue.
+pub static COMMENTS: &[Column] = &[
+    col!("issue_key", parent Text),
+    col!("id", Int8, "/id"),
+    col!("author_account_id", Text, "/author/accountId"),
+    col!("author_display_name", Text, "/author/displayName"),
+    col!("body", rich "/body"),
+    col!("body_adf", Jsonb, "/body"),
+    col!("update_author_account_id", Text, "/updateAuthor/accountId"),
+    col!("created", Timestamptz, "/created"),
+    col!("updated", Timestamptz, "/updated"),
+];
+
+/// `worklogs`: `GET /rest/api/3/issue/{key}/worklog` for each issue.
+pub static WORKLOGS: &[Column] = &[
+    col!("issue_key", parent Text),
+    col!("issue_id", Int8, "/issueId"),
+    col!("id", Int8, "/id"),
+    col!("author_account_id", Text, "/author/accountId"),
+    col!("author_display_name", Text, "/author/displayName"),
+    col!("comment", rich "/comment"),
+    col!("started", Timestamptz, "/started"),
+    col!("time_spent", Text, "/timeSpent"),
+    col!("time_spent_seconds", Int8, "/timeSpentSeconds"),
+    col!("created", Timestamptz, "/created"),
+    col!("updated", Timestamptz, "/updated"),
+];
+
+/// `project_components`: `GET /rest/api/3/project/{key}/components` for each project.
+pub static PROJECT_COMPONENTS: &[Column] = &[
+    col!("project_key", parent Text),
+    col!("id", Int8, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+    col!("lead_account_id", Text, "/lead/accountId"),
+    col!("assignee_type", Text, "/assigneeType"),
+];
+
+/// `project_versions`: `GET /rest/api/3/project/{key}/versions` for each project.
+pub static PROJECT_VERSIONS: &[Column] = &[
+    col!("project_key", parent Text),
+    col!("id", Int8, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+    col!("released", Bool, "/released"),
+    col!("archived", Bool, "/archived"),
+    col!("release_date", Date, "/releaseDate"),
+    col!("start_date", Date, "/startDate"),
+];
+
+/// `boards`: `GET /rest/agile/1.0/board`.
+pub static BOARDS: &[Column] = &[
+    col!("id", Int8, "/id"),
+    col!("name", Text, "/name"),
+    col!("type", Text, "/type"),
+    col!("project_id", Int8, "/location/projectId"),
+    col!("project_key", Text, "/location/projectKey"),
+];
+
+/// `sprints`: `GET /rest/agile/1.0/board/{id}/sprint` for each scrum board.
+pub static SPRINTS: &[Column] = &[
+    col!("board_id", parent Int8),
+    col!("id", Int8, "/id"),
+    col!("name", Text, "/name"),
+    col!("state", Text, "/state"),
+    col!("start_date", Timestamptz, "/startDate"),
+    col!("end_date", Timestamptz, "/endDate"),
+    col!("complete_date", Timestamptz, "/completeDate"),
+    col!("goal", Text, "/goal"),
+    col!("origin_board_id", Int8, "/originBoardId"),
+];

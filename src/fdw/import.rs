@@ -1,0 +1,98 @@
+//! IMPORT FOREIGN SCHEMA jira FROM SERVER s INTO local: one foreign table per entity, with
+//! every column of the entity, honouring LIMIT TO and EXCEPT.
+
+use std::ffi::{c_void, CStr, CString};
+
+use pgrx::pg_sys;
+
+use super::nodes::{def_elems, list_ptrs};
+use super::report::raise;
+use crate::catalog::Entity;
+use crate::error::Error;
+
+/// The remote schema name users import from.
+const REMOTE_SCHEMA: &str = "jira";
+
+fn quote(ident: &str) -> String {
+    let Ok(c) = CString::new(ident) else {
+        return String::new();
+    };
+    // SAFETY: quote_identifier reads the NUL-terminated string and returns it or a palloc'd
+    // quoted copy, both valid for the conversion below.
+    unsafe { CStr::from_ptr(pg_sys::quote_identifier(c.as_ptr())) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The CREATE FOREIGN TABLE statement of an entity on `server`.
+fn create_table(entity: Entity, server: &str) -> String {
+    let columns: Vec<String> = entity
+        .columns()
+        .iter()
+        .map(|c| format!("{} {}", quote(c.name), c.ty.sql_name()))
+        .collect();
+    format!(
+        "CREATE FOREIGN TABLE {} ({}) SERVER {} OPTIONS (entity '{}')",
+        quote(entity.name()),
+        columns.join(", "),
+        quote(server),
+        entity.name()
+    )
+}
+
+/// ImportForeignSchema: the statements Postgres runs in the local schema.
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn import_foreign_schema(
+    stmt: *mut pg_sys::ImportForeignSchemaStmt,
+    _server: pg_sys::Oid,
+) -> *mut pg_sys::List {
+    // SAFETY: Postgres passes a valid statement; its strings are NUL-terminated and its
+    // table_list holds RangeVars; the returned list holds palloc'd C strings, as required.
+    unsafe {
+        let remote = CStr::from_ptr((*stmt).remote_schema)
+            .to_string_lossy()
+            .into_owned();
+        if !remote.eq_ignore_ascii_case(REMOTE_SCHEMA) {
+            raise(Error::option(
+                format!("jira_fdw has no remote schema \"{remote}\""),
+                Some(format!(
+                    "IMPORT FOREIGN SCHEMA {REMOTE_SCHEMA} FROM SERVER ... INTO ..."
+                )),
+            ));
+        }
+        if let Some((name, _)) = def_elems((*stmt).options).into_iter().next() {
+            raise(Error::option(
+                format!("invalid IMPORT FOREIGN SCHEMA option \"{name}\""),
+                Some("jira_fdw's import takes no options yet.".into()),
+            ));
+        }
+        let server = CStr::from_ptr((*stmt).server_name)
+            .to_string_lossy()
+            .into_owned();
+        let listed: Vec<String> = list_ptrs((*stmt).table_list)
+            .into_iter()
+            .map(|r| {
+                CStr::from_ptr((*(r as *mut pg_sys::RangeVar)).relname)
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let wanted = |name: &str| match (*stmt).list_type {
+            pg_sys::ImportForeignSchemaType::FDW_IMPORT_SCHEMA_LIMIT_TO => {
+                listed.iter().any(|l| l == name)
+            }
+            pg_sys::ImportForeignSchemaType::FDW_IMPORT_SCHEMA_EXCEPT => {
+                !listed.iter().any(|l| l == name)
+            }
+            _ => true,
+        };
+        let mut commands: *mut pg_sys::List = std::ptr::null_mut();
+        for entity in Entity::all().filter(|e| wanted(e.name())) {
+            let Ok(sql) = CString::new(create_table(entity, &server)) else {
+                continue;
+            };
+            commands = pg_sys::lappend(commands, pg_sys::pstrdup(sql.as_ptr()) as *mut c_void);
+        }
+        commands
+    }
+}

@@ -1,0 +1,218 @@
+//! End-to-end tests of the entities other than issues, and of IMPORT FOREIGN SCHEMA.
+
+use pgrx::prelude::*;
+use serde_json::Value;
+
+use super::support::{error_of, one, texts, Fake, TOKEN, USER};
+
+fn import(fake: &Fake, server: &str, schema: &str, clause: &str) {
+    Spi::run(&format!(
+        "CREATE SERVER {server} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}');
+         CREATE USER MAPPING FOR CURRENT_USER SERVER {server} OPTIONS (user '{USER}', api_token '{TOKEN}');
+         CREATE SCHEMA {schema};
+         IMPORT FOREIGN SCHEMA jira {clause} FROM SERVER {server} INTO {schema};",
+        fake.url
+    ))
+    .expect("import");
+}
+
+fn tables(schema: &str) -> Vec<String> {
+    texts(&format!(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = '{schema}' AND c.relkind = 'f' ORDER BY 1"
+    ))
+}
+
+pub fn import_foreign_schema() {
+    let fake = Fake::start(20, 1);
+    import(&fake, "e1", "e1_all", "");
+    let all = tables("e1_all");
+    assert_eq!(all.len(), crate::catalog::Entity::all().count(), "{all:?}");
+    assert!(all.contains(&"issues".to_string()) && all.contains(&"sprints".to_string()));
+    assert_eq!(one::<i64>("SELECT count(*) FROM e1_all.issues"), 20);
+    Spi::run(
+        "CREATE SCHEMA e1_some; IMPORT FOREIGN SCHEMA jira LIMIT TO (issues, projects, no_such_table) FROM SERVER e1 INTO e1_some;
+         CREATE SCHEMA e1_except; IMPORT FOREIGN SCHEMA jira EXCEPT (issues, comments) FROM SERVER e1 INTO e1_except;
+         CREATE SCHEMA \"E1 Mixed\"; IMPORT FOREIGN SCHEMA JIRA LIMIT TO (myself) FROM SERVER e1 INTO \"E1 Mixed\";",
+    )
+    .unwrap();
+    assert_eq!(tables("e1_some"), vec!["issues", "projects"]);
+    let except = tables("e1_except");
+    assert_eq!(except.len(), all.len() - 2);
+    assert!(!except.contains(&"issues".to_string()) && !except.contains(&"comments".to_string()));
+    assert_eq!(tables("E1 Mixed"), vec!["myself"]);
+    let err = error_of("IMPORT FOREIGN SCHEMA public FROM SERVER e1 INTO e1_some");
+    assert!(
+        err.starts_with("HV00D jira_fdw has no remote schema \"public\""),
+        "{err}"
+    );
+    let err = error_of("IMPORT FOREIGN SCHEMA jira FROM SERVER e1 INTO e1_some OPTIONS (include_custom_fields 'true')");
+    assert!(
+        err.contains("invalid IMPORT FOREIGN SCHEMA option"),
+        "{err}"
+    );
+}
+
+/// Compares a list entity with the fake's JSON: same number of rows, and the same values of
+/// `column` read by Postgres' own JSON functions at `path`.
+fn same_as_json(table: &str, items: &[Value], column: &str, path: &str) {
+    let json = Value::Array(items.to_vec()).to_string().replace('\'', "''");
+    let expected: Vec<String> = texts(&format!(
+        "SELECT coalesce(e #>> '{{{path}}}', '<null>') FROM jsonb_array_elements('{json}'::jsonb) e ORDER BY 1"
+    ));
+    let actual: Vec<String> = texts(&format!(
+        "SELECT coalesce({column}::text, '<null>') FROM {table} ORDER BY 1"
+    ));
+    assert_eq!(actual, expected, "{table}.{column}");
+}
+
+pub fn list_entities() {
+    let fake = Fake::start(40, 2);
+    import(&fake, "e2", "e2", "");
+    let projects =
+        fake.jira_json("/rest/api/3/project/search?expand=lead,description&maxResults=100");
+    let projects = projects["values"].as_array().cloned().unwrap_or_default();
+    assert!(projects.len() >= 4);
+    same_as_json("e2.projects", &projects, "key", "key");
+    same_as_json("e2.projects", &projects, "name", "name");
+    same_as_json(
+        "e2.projects",
+        &projects,
+        "lead_account_id",
+        "lead,accountId",
+    );
+    for (table, path, column, json_path) in [
+        ("e2.fields", "/rest/api/3/field", "id", "id"),
+        (
+            "e2.fields",
+            "/rest/api/3/field",
+            "schema_custom_id",
+            "schema,customId",
+        ),
+        ("e2.priorities", "/rest/api/3/priority", "name", "name"),
+        (
+            "e2.statuses",
+            "/rest/api/3/status",
+            "status_category_name",
+            "statusCategory,name",
+        ),
+        (
+            "e2.status_categories",
+            "/rest/api/3/statuscategory",
+            "key",
+            "key",
+        ),
+        ("e2.resolutions", "/rest/api/3/resolution", "name", "name"),
+        (
+            "e2.issue_types",
+            "/rest/api/3/issuetype",
+            "subtask",
+            "subtask",
+        ),
+        (
+            "e2.users",
+            "/rest/api/3/users/search?maxResults=1000",
+            "display_name",
+            "displayName",
+        ),
+    ] {
+        let items = fake.jira_json(path).as_array().cloned().unwrap_or_default();
+        assert!(!items.is_empty(), "{path}");
+        same_as_json(table, &items, column, json_path);
+    }
+    let labels = fake.jira_json("/rest/api/3/label?maxResults=1000");
+    let mut expected: Vec<String> = labels["values"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .filter_map(|l| l.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut actual = texts("SELECT label FROM e2.labels");
+    expected.sort();
+    actual.sort();
+    assert!(!actual.is_empty());
+    assert_eq!(actual, expected);
+    let tz: String = one("SELECT time_zone FROM e2.myself");
+    assert_eq!(tz, "Australia/Sydney");
+    let deployment: String = one("SELECT deployment_type FROM e2.server_info");
+    assert_eq!(deployment, "Cloud");
+    let clause: bool =
+        one("SELECT 'cf[10010]' = ANY(clause_names) FROM e2.fields WHERE id = 'customfield_10010'");
+    assert!(clause);
+    let statuses_cover_issues: bool = one(
+        "SELECT NOT EXISTS (SELECT i.status_name FROM e2.issues i EXCEPT SELECT s.name FROM e2.statuses s)",
+    );
+    assert!(statuses_cover_issues);
+}
+
+pub fn child_entities() {
+    let fake = Fake::start(30, 3);
+    import(&fake, "e3", "e3", "");
+    // By issue: only that issue's endpoint is called.
+    let key: String = one("SELECT key FROM e3.issues ORDER BY id LIMIT 1");
+    let expected = fake.jira_json(&format!("/rest/api/3/issue/{key}/comment"));
+    fake.clear_requests();
+    let n: i64 = one(&format!(
+        "SELECT count(*) FROM e3.comments WHERE issue_key = '{key}'"
+    ));
+    assert_eq!(n, expected["total"].as_i64().unwrap());
+    let paths: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter_map(|r| r["path"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(paths, vec![format!("/rest/api/3/issue/{key}/comment")]);
+    // Every issue: the issues are listed, then each one's comments; totals agree.
+    let keys = texts("SELECT key FROM e3.issues");
+    let mut total = 0;
+    let mut worklogs = 0;
+    for k in &keys {
+        total += fake.jira_json(&format!("/rest/api/3/issue/{k}/comment"))["total"]
+            .as_i64()
+            .unwrap_or(0);
+        worklogs += fake.jira_json(&format!("/rest/api/3/issue/{k}/worklog"))["total"]
+            .as_i64()
+            .unwrap_or(0);
+    }
+    assert!(total > 0 && worklogs > 0);
+    assert_eq!(one::<i64>("SELECT count(*) FROM e3.comments"), total);
+    assert_eq!(one::<i64>("SELECT count(*) FROM e3.worklogs"), worklogs);
+    let in_list: i64 = one(&format!(
+        "SELECT count(*) FROM e3.comments WHERE issue_key IN ('{}', '{}', 'NOPE-1')",
+        keys[0], keys[1]
+    ));
+    let expected: i64 = [&keys[0], &keys[1]]
+        .iter()
+        .map(|k| {
+            fake.jira_json(&format!("/rest/api/3/issue/{k}/comment"))["total"]
+                .as_i64()
+                .unwrap_or(0)
+        })
+        .sum();
+    assert_eq!(in_list, expected);
+    let rendered: bool =
+        one("SELECT bool_and(body IS NOT NULL AND body_adf ? 'type') FROM e3.comments");
+    assert!(rendered);
+    // A join with issues sends each issue's key.
+    let joined: i64 = one(
+        "SELECT count(*) FROM e3.issues i JOIN e3.comments c ON c.issue_key = i.key WHERE i.project_key = 'SET'",
+    );
+    let direct: i64 = one("SELECT count(*) FROM e3.comments WHERE issue_key LIKE 'SET-%'");
+    assert_eq!(joined, direct);
+    // Components and versions of each project; sprints of each scrum board.
+    let versions: i64 = one("SELECT count(*) FROM e3.project_versions");
+    let fix_versions: i64 =
+        one("SELECT count(DISTINCT (project_key, v)) FROM e3.issues, unnest(fix_versions) v");
+    assert!(versions >= fix_versions, "{versions} < {fix_versions}");
+    let sprint_boards: i64 = one("SELECT count(DISTINCT board_id) FROM e3.sprints");
+    let scrum: i64 = one("SELECT count(*) FROM e3.boards WHERE type = 'scrum'");
+    assert!(sprint_boards > 0 && sprint_boards <= scrum);
+    let board: i64 = one("SELECT board_id FROM e3.sprints LIMIT 1");
+    fake.clear_requests();
+    let _: i64 = one(&format!(
+        "SELECT count(*) FROM e3.sprints WHERE board_id = {board}"
+    ));
+    assert_eq!(fake.requests().len(), 1);
+}
