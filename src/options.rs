@@ -84,6 +84,16 @@ const SPECS: &[Spec] = &[
         contexts: &[Server, Table],
     },
     Spec {
+        name: "include_custom_fields",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "custom_field_ttl",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
         name: "max_retries",
         aliases: &[],
         contexts: &[Server],
@@ -378,7 +388,8 @@ fn check_value(name: &str, value: &str) -> Result<()> {
         "connect_timeout" | "request_timeout" => parse_seconds(name, value).map(|_| ()),
         "page_size" => parse_int(name, value, 1, 5000).map(|_| ()),
         "max_retries" => parse_int(name, value, 0, 20).map(|_| ()),
-        "use_remote_estimate" => parse_bool(name, value).map(|_| ()),
+        "use_remote_estimate" | "include_custom_fields" => parse_bool(name, value).map(|_| ()),
+        "custom_field_ttl" => parse_int(name, value, 0, 86_400).map(|_| ()),
         "initiate_oauth" => crate::auth::InitiateOAuth::parse(value).map(|_| ()),
         "oauth_version" => crate::auth::OAuthVersion::parse(value).map(|_| ()),
         "certificate_store_type" => crate::auth::KeySource::parse_type(value).map(|_| ()),
@@ -479,6 +490,10 @@ pub struct ConnectionConfig {
     pub max_retries: u32,
     /// Ask Jira (`search/approximate-count`) for row estimates while planning.
     pub use_remote_estimate: bool,
+    /// IMPORT FOREIGN SCHEMA adds custom fields as columns of `issues`.
+    pub include_custom_fields: bool,
+    /// Seconds the custom fields discovered from `/field` are kept.
+    pub custom_field_ttl: u64,
 }
 
 /// Default `page_size`: the most Jira returns per page when fields are requested.
@@ -528,6 +543,11 @@ pub fn connection_config(
             Some(v) => parse_bool("use_remote_estimate", v)?,
             None => false,
         },
+        include_custom_fields: match get("include_custom_fields") {
+            Some(v) => parse_bool("include_custom_fields", v)?,
+            None => false,
+        },
+        custom_field_ttl: int("custom_field_ttl", 300, 0, 86_400)? as u64,
     })
 }
 

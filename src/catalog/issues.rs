@@ -286,6 +286,9 @@ pub static COLUMNS: &[Column] = &[
             None => Cell::Null,
         }
     )),
+    column!("custom_fields", Jsonb, ["*all"], Rule::None, |i| {
+        super::custom::all_of(i)
+    }),
     Column {
         name: "jql",
         ty: PgType::Text,
@@ -342,7 +345,7 @@ mod tests {
         for col in COLUMNS {
             if let Source::Json(r) = col.source {
                 let cell = r(&issue).unwrap();
-                if !matches!(col.name, "id" | "key" | "fields") {
+                if !matches!(col.name, "id" | "key" | "fields" | "custom_fields") {
                     assert_eq!(cell, Cell::Null, "{}", col.name);
                 }
             }

@@ -74,6 +74,10 @@ pub fn read_pointer(column: &Column, pointer: &str, item: &Value) -> Result<Cell
         PgType::Date => date(name, value),
         PgType::TextArray => names(name, value, "name"),
         PgType::Jsonb => json(value),
+        PgType::Numeric => Ok(match value {
+            Some(Value::Number(n)) => Cell::Numeric(n.to_string()),
+            _ => Cell::Null,
+        }),
     }
 }
 

@@ -2,6 +2,7 @@
 //! value is read from Jira's JSON, and which JQL field a column maps to.
 
 pub mod adf;
+pub mod custom;
 mod issues;
 mod listing;
 mod value;
@@ -27,6 +28,8 @@ pub enum Source {
     Pointer(&'static str),
     /// An ADF document (or plain text) at a JSON pointer, rendered to text.
     RichText(&'static str),
+    /// A custom field of an issue, by id.
+    Custom(&'static str, custom::Kind),
 }
 
 impl Column {
@@ -36,6 +39,7 @@ impl Column {
             Source::Json(read) => read(item),
             Source::Pointer(pointer) => listing::read_pointer(self, pointer, item),
             Source::RichText(pointer) => listing::read_rich_text(self, pointer, item),
+            Source::Custom(id, kind) => custom::read(self, id, kind, item),
             Source::Jql => Ok(Cell::Null),
         }
     }
@@ -354,11 +358,16 @@ impl Entity {
         self.entry().2
     }
 
-    /// Finds a column by name, or explains which names are valid.
+    /// Finds a column by name (custom fields of issues also by id), or explains which names
+    /// are valid.
     pub fn column(self, name: &str) -> Result<&'static Column> {
         self.columns()
             .iter()
             .find(|c| c.name == name)
+            .or_else(|| match self {
+                Entity::Issues => custom::lookup(name),
+                _ => None,
+            })
             .ok_or_else(|| Error::Definition {
                 message: format!(
                     "column \"{name}\" is not a column of the Jira entity \"{}\"",

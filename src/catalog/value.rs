@@ -22,6 +22,8 @@ pub enum PgType {
     Jsonb,
     /// `boolean`
     Bool,
+    /// `numeric`
+    Numeric,
 }
 
 impl PgType {
@@ -35,6 +37,7 @@ impl PgType {
             PgType::Date => "date",
             PgType::Jsonb => "jsonb",
             PgType::Bool => "boolean",
+            PgType::Numeric => "numeric",
         }
     }
 }
@@ -58,6 +61,8 @@ pub enum Cell {
     Json(Value),
     /// `boolean`
     Bool(bool),
+    /// `numeric`, as Jira's decimal text
+    Numeric(String),
 }
 
 fn conversion(column: &str, value: &Value, reason: &str) -> Error {

@@ -35,6 +35,13 @@ pub fn to_datum(cell: Cell, column: &str) -> Result<Option<pg_sys::Datum>> {
         }
         Cell::Json(v) => JsonB(v).into_datum(),
         Cell::Bool(b) => b.into_datum(),
+        Cell::Numeric(text) => pgrx::AnyNumeric::try_from(text.as_str())
+            .map_err(|e| Error::Conversion {
+                column: column.to_string(),
+                value: text.clone(),
+                reason: e.to_string(),
+            })?
+            .into_datum(),
     })
 }
 

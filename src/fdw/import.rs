@@ -5,10 +5,13 @@ use std::ffi::{c_void, CStr, CString};
 
 use pgrx::pg_sys;
 
+use super::custom_fields;
 use super::nodes::{def_elems, list_ptrs};
-use super::report::raise;
-use crate::catalog::Entity;
+use super::report::{raise, OrRaise};
+use super::table::server_config;
+use crate::catalog::{Column, Entity};
 use crate::error::Error;
+use crate::options::parse_bool;
 
 /// The remote schema name users import from.
 const REMOTE_SCHEMA: &str = "jira";
@@ -24,11 +27,12 @@ fn quote(ident: &str) -> String {
         .into_owned()
 }
 
-/// The CREATE FOREIGN TABLE statement of an entity on `server`.
-fn create_table(entity: Entity, server: &str) -> String {
+/// The CREATE FOREIGN TABLE statement of an entity on `server`, with `extra` columns.
+fn create_table(entity: Entity, server: &str, extra: &[&Column]) -> String {
     let columns: Vec<String> = entity
         .columns()
         .iter()
+        .chain(extra.iter().copied())
         .map(|c| format!("{} {}", quote(c.name), c.ty.sql_name()))
         .collect();
     format!(
@@ -44,7 +48,7 @@ fn create_table(entity: Entity, server: &str) -> String {
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn import_foreign_schema(
     stmt: *mut pg_sys::ImportForeignSchemaStmt,
-    _server: pg_sys::Oid,
+    server_oid: pg_sys::Oid,
 ) -> *mut pg_sys::List {
     // SAFETY: Postgres passes a valid statement; its strings are NUL-terminated and its
     // table_list holds RangeVars; the returned list holds palloc'd C strings, as required.
@@ -60,11 +64,19 @@ pub unsafe extern "C-unwind" fn import_foreign_schema(
                 )),
             ));
         }
-        if let Some((name, _)) = def_elems((*stmt).options).into_iter().next() {
-            raise(Error::option(
-                format!("invalid IMPORT FOREIGN SCHEMA option \"{name}\""),
-                Some("jira_fdw's import takes no options yet.".into()),
-            ));
+        let mut include_custom = server_config(server_oid).or_raise().include_custom_fields;
+        for (name, value) in def_elems((*stmt).options) {
+            if name
+                .replace('_', "")
+                .eq_ignore_ascii_case("includecustomfields")
+            {
+                include_custom = parse_bool("include_custom_fields", &value).or_raise();
+            } else {
+                raise(Error::option(
+                    format!("invalid IMPORT FOREIGN SCHEMA option \"{name}\""),
+                    Some("The import takes the option include_custom_fields.".into()),
+                ));
+            }
         }
         let server = CStr::from_ptr((*stmt).server_name)
             .to_string_lossy()
@@ -87,8 +99,18 @@ pub unsafe extern "C-unwind" fn import_foreign_schema(
             _ => true,
         };
         let mut commands: *mut pg_sys::List = std::ptr::null_mut();
+        let custom = if include_custom && wanted(Entity::Issues.name()) {
+            custom_fields::columns(server_oid).or_raise()
+        } else {
+            Vec::new()
+        };
         for entity in Entity::all().filter(|e| wanted(e.name())) {
-            let Ok(sql) = CString::new(create_table(entity, &server)) else {
+            let extra: &[&Column] = if entity == Entity::Issues {
+                &custom
+            } else {
+                &[]
+            };
+            let Ok(sql) = CString::new(create_table(entity, &server, extra)) else {
                 continue;
             };
             commands = pg_sys::lappend(commands, pg_sys::pstrdup(sql.as_ptr()) as *mut c_void);

@@ -34,6 +34,7 @@ pub fn type_oid(ty: PgType) -> pg_sys::Oid {
         PgType::Date => pg_sys::DATEOID,
         PgType::Jsonb => pg_sys::JSONBOID,
         PgType::Bool => pg_sys::BOOLOID,
+        PgType::Numeric => pg_sys::NUMERICOID,
     }
 }
 
@@ -59,10 +60,10 @@ pub fn load(relid: pg_sys::Oid) -> Result<TableDef> {
             hint: "ALTER FOREIGN TABLE ... OPTIONS (ADD entity 'issues')".into(),
         })?,
     };
-    let mut columns = Vec::new();
     // SAFETY: RelationIdGetRelation returns a refcounted relcache entry (the relation is
-    // locked by the caller), released by RelationClose below; attrs has natts entries.
-    unsafe {
+    // locked by the caller), released by RelationClose before anything can raise; attrs has
+    // natts entries.
+    let attributes: Vec<Option<(String, pg_sys::Oid)>> = unsafe {
         let rel = pg_sys::RelationIdGetRelation(relid);
         if rel.is_null() {
             return Err(Error::Definition {
@@ -71,40 +72,45 @@ pub fn load(relid: pg_sys::Oid) -> Result<TableDef> {
             });
         }
         let desc = (*rel).rd_att;
-        let natts = (*desc).natts as usize;
-        let mut result = Ok(());
-        for i in 0..natts {
-            let attr = (*desc).attrs.as_ptr().add(i);
-            if (*attr).attisdropped {
-                columns.push(None);
-                continue;
-            }
-            let name = CStr::from_ptr((*attr).attname.data.as_ptr())
-                .to_string_lossy()
-                .into_owned();
-            match entity.column(&name) {
-                Ok(column) if (*attr).atttypid == type_oid(column.ty) => columns.push(Some(column)),
-                Ok(column) => {
-                    result = Err(Error::Definition {
-                        message: format!(
-                            "column \"{name}\" of foreign table \"{relname}\" must be of type {}",
-                            column.ty.sql_name()
-                        ),
-                        hint: Some(format!(
-                            "ALTER FOREIGN TABLE {relname} ALTER COLUMN {name} TYPE {}",
-                            column.ty.sql_name()
-                        )),
-                    });
-                    break;
-                }
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
-        }
+        let attributes = (0..(*desc).natts as usize)
+            .map(|i| {
+                let attr = (*desc).attrs.as_ptr().add(i);
+                (!(*attr).attisdropped).then(|| {
+                    let name = CStr::from_ptr((*attr).attname.data.as_ptr());
+                    (name.to_string_lossy().into_owned(), (*attr).atttypid)
+                })
+            })
+            .collect();
         pg_sys::RelationClose(rel);
-        result?;
+        attributes
+    };
+    let mut columns = Vec::with_capacity(attributes.len());
+    for attribute in attributes {
+        let Some((name, type_id)) = attribute else {
+            columns.push(None);
+            continue;
+        };
+        let column = match entity.column(&name) {
+            // Not a system column of issues: perhaps a custom field, by name or by id.
+            Err(e) if entity == Entity::Issues => super::custom_fields::columns(server)?
+                .into_iter()
+                .find(|c| c.name == name || c.fields.first() == Some(&name.as_str()))
+                .ok_or(e)?,
+            other => other?,
+        };
+        if type_id != type_oid(column.ty) {
+            return Err(Error::Definition {
+                message: format!(
+                    "column \"{name}\" of foreign table \"{relname}\" must be of type {}",
+                    column.ty.sql_name()
+                ),
+                hint: Some(format!(
+                    "ALTER FOREIGN TABLE {relname} ALTER COLUMN {name} TYPE {}",
+                    column.ty.sql_name()
+                )),
+            });
+        }
+        columns.push(Some(column));
     }
     Ok(TableDef {
         entity,

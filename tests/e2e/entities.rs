@@ -46,7 +46,9 @@ pub fn import_foreign_schema() {
         err.starts_with("HV00D jira_fdw has no remote schema \"public\""),
         "{err}"
     );
-    let err = error_of("IMPORT FOREIGN SCHEMA jira FROM SERVER e1 INTO e1_some OPTIONS (include_custom_fields 'true')");
+    let err = error_of(
+        "IMPORT FOREIGN SCHEMA jira FROM SERVER e1 INTO e1_some OPTIONS (nonsense 'true')",
+    );
     assert!(
         err.contains("invalid IMPORT FOREIGN SCHEMA option"),
         "{err}"
@@ -215,4 +217,87 @@ pub fn child_entities() {
         "SELECT count(*) FROM e3.sprints WHERE board_id = {board}"
     ));
     assert_eq!(fake.requests().len(), 1);
+}
+
+pub fn custom_fields() {
+    let fake = Fake::start(120, 4);
+    fake.install("t30", TOKEN);
+    Spi::run(
+        "CREATE SCHEMA cf30;
+         IMPORT FOREIGN SCHEMA jira LIMIT TO (issues) FROM SERVER t30 INTO cf30 OPTIONS (include_custom_fields 'true');",
+    )
+    .unwrap();
+    let columns = texts(
+        "SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
+         WHERE a.attrelid = 'cf30.issues'::regclass AND a.attnum > 0 AND a.attname IN \
+         ('story_points', 'team', 'tags', 'start_date', 'approved_at', 'reviewer', 'notes', 'story_points_10017', 'custom_fields') ORDER BY 1",
+    );
+    assert_eq!(
+        columns,
+        vec![
+            "approved_at timestamp with time zone",
+            "custom_fields jsonb",
+            "notes text",
+            "reviewer text",
+            "start_date date",
+            "story_points numeric",
+            "story_points_10017 numeric",
+            "tags text[]",
+            "team text",
+        ]
+    );
+    // Every value equals the raw custom field in the oracle's fields object.
+    let same: bool = one(
+        "SELECT (SELECT array_agg((key, story_points, team, tags, start_date, approved_at, reviewer) ORDER BY key) FROM cf30.issues) = \
+                (SELECT array_agg((key, (fields->>'customfield_10010')::numeric, fields->'customfield_10011'->>'value', \
+                   CASE WHEN fields->'customfield_10012' IS NULL OR fields->'customfield_10012' = 'null' THEN NULL \
+                        ELSE ARRAY(SELECT jsonb_array_elements_text(fields->'customfield_10012')) END, \
+                   (fields->>'customfield_10013')::date, (fields->>'customfield_10014')::timestamptz, \
+                   fields->'customfield_10015'->>'accountId') ORDER BY key) FROM t30_local)",
+    );
+    assert!(same, "custom field values differ from the oracle");
+    // Pushed as cf[NNNNN] with the rules of their types; answers equal the oracle's.
+    let team: String = one("SELECT fields->'customfield_10011'->>'value' FROM t30_local WHERE fields->'customfield_10011'->>'value' IS NOT NULL ORDER BY key LIMIT 1");
+    let reviewer: String = one("SELECT fields->'customfield_10015'->>'accountId' FROM t30_local WHERE fields->'customfield_10015'->>'accountId' IS NOT NULL ORDER BY key LIMIT 1");
+    for (condition, oracle, jql) in [
+        (
+            format!("team = '{team}'"),
+            format!("fields->'customfield_10011'->>'value' = '{team}'"),
+            format!("cf[10011] = \"{team}\""),
+        ),
+        (
+            format!("reviewer = '{reviewer}'"),
+            format!("fields->'customfield_10015'->>'accountId' = '{reviewer}'"),
+            format!("cf[10015] = \"{reviewer}\""),
+        ),
+        (
+            "start_date >= '2024-06-01'".to_string(),
+            "(fields->>'customfield_10013')::date >= '2024-06-01'".to_string(),
+            "cf[10013] >= \"2024-06-01\"".to_string(),
+        ),
+        (
+            "approved_at IS NULL".to_string(),
+            "fields->>'customfield_10014' IS NULL".to_string(),
+            "cf[10014] IS EMPTY".to_string(),
+        ),
+    ] {
+        fake.clear_requests();
+        let remote: Vec<String> = texts(&format!(
+            "SELECT key FROM cf30.issues WHERE {condition} ORDER BY key"
+        ));
+        let local: Vec<String> = texts(&format!(
+            "SELECT key FROM t30_local WHERE {oracle} ORDER BY key"
+        ));
+        assert_eq!(remote, local, "{condition}");
+        assert_eq!(fake.searched_jql(), vec![jql], "{condition}");
+    }
+    // A hand-written table may name a custom field by id.
+    Spi::run("CREATE FOREIGN TABLE cf30_by_id (key text, customfield_10010 numeric) SERVER t30 OPTIONS (entity 'issues')").unwrap();
+    let same: bool = one(
+        "SELECT (SELECT sum(customfield_10010) FROM cf30_by_id) IS NOT DISTINCT FROM \
+                (SELECT sum((fields->>'customfield_10010')::numeric) FROM t30_local)",
+    );
+    assert!(same);
+    let count: i64 = one("SELECT jira_fdw.refresh_custom_fields('t30')");
+    assert_eq!(count, 8);
 }

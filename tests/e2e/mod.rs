@@ -69,6 +69,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn custom_fields_are_typed_columns() {
+        crate::e2e::entities::custom_fields();
+    }
+
+    #[pg_test]
     fn child_entities_per_parent() {
         crate::e2e::entities::child_entities();
     }

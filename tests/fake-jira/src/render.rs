@@ -1,6 +1,7 @@
 //! Turns the model into Jira Cloud v3 JSON: issues, users, projects, and the `fields`
 //! selection rules (`*all`, `*navigable`, `-name`).
 
+use crate::data::links::{Attachment, IssueLink, LinkType, LINK_TYPES};
 use crate::data::{Catalog, Dataset, Issue, User};
 use chrono::{DateTime, FixedOffset};
 use serde_json::{json, Map, Value};
@@ -115,6 +116,52 @@ fn issue_ref(base: &str, ds: &Dataset, index: usize) -> Value {
     })
 }
 
+/// The JSON of an issue link type (`GET /issueLinkType` and inside links).
+pub fn link_type_json(base: &str, t: &LinkType) -> Value {
+    json!({
+        "id": t.id,
+        "name": t.name,
+        "inward": t.inward,
+        "outward": t.outward,
+        "self": format!("{base}/rest/api/3/issueLinkType/{}", t.id),
+    })
+}
+
+/// One entry of `fields.issuelinks` as `issue` sees the link: the other issue under
+/// `outwardIssue` when `issue` is the link's inward side, else under `inwardIssue`.
+fn issue_link_json(base: &str, ds: &Dataset, issue: &Issue, link: &IssueLink) -> Value {
+    let t = LINK_TYPES.get(link.link_type).unwrap_or(&LINK_TYPES[0]);
+    let mut v = json!({
+        "id": link.id,
+        "self": format!("{base}/rest/api/3/issueLink/{}", link.id),
+        "type": link_type_json(base, t),
+    });
+    if ds.issues.get(link.inward).is_some_and(|i| i.id == issue.id) {
+        v["outwardIssue"] = issue_ref(base, ds, link.outward);
+    } else {
+        v["inwardIssue"] = issue_ref(base, ds, link.inward);
+    }
+    v
+}
+
+/// The JSON of an attachment (`fields.attachment`).
+pub fn attachment_json(base: &str, c: &Catalog, a: &Attachment) -> Value {
+    let mut v = json!({
+        "self": format!("{base}/rest/api/3/attachment/{}", a.id),
+        "id": a.id,
+        "filename": a.filename,
+        "author": user_json(base, &c.users[a.author]),
+        "created": jira_time(&a.created),
+        "size": a.size,
+        "mimeType": a.mime_type,
+        "content": format!("{base}/rest/api/3/attachment/content/{}", a.id),
+    });
+    if a.has_thumbnail() {
+        v["thumbnail"] = json!(format!("{base}/rest/api/3/attachment/thumbnail/{}", a.id));
+    }
+    v
+}
+
 fn opt_time(t: &Option<DateTime<FixedOffset>>) -> Value {
     t.as_ref().map_or(Value::Null, |t| json!(jira_time(t)))
 }
@@ -219,7 +266,27 @@ pub fn issue_fields(base: &str, ds: &Dataset, issue: &Issue) -> Map<String, Valu
         .original_estimate
         .map(|o| (o - issue.time_spent.unwrap_or(0)).max(0));
     put("timeestimate", json!(remaining));
-    put("issuelinks", json!([]));
+    put(
+        "issuelinks",
+        Value::Array(
+            issue
+                .links
+                .iter()
+                .filter_map(|&l| ds.links.get(l))
+                .map(|l| issue_link_json(base, ds, issue, l))
+                .collect(),
+        ),
+    );
+    put(
+        "attachment",
+        Value::Array(
+            issue
+                .attachments
+                .iter()
+                .map(|a| attachment_json(base, c, a))
+                .collect(),
+        ),
+    );
     put(
         "watches",
         json!({"self": format!("{base}/rest/api/3/issue/{}/watchers", issue.key), "watchCount": issue.watch_count, "isWatching": false}),

@@ -1,6 +1,6 @@
 //! Jira Software boards and sprints, generated deterministically from the instance seed.
 
-use super::Catalog;
+use super::{Catalog, Issue};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -131,6 +131,31 @@ pub fn boards(catalog: &Catalog, seed: u64) -> Vec<Board> {
         }
     }
     out
+}
+
+/// The sprint (index into `board.sprints`) an issue of a scrum board's project is in, or
+/// `None` when it is in the backlog (always for kanban boards and other projects' issues).
+/// Done issues sit in any sprint of the board; open ones in the active or a future sprint or
+/// the backlog. The choice follows from the seed, the board and the issue alone.
+pub fn sprint_of(seed: u64, catalog: &Catalog, board: &Board, issue: &Issue) -> Option<usize> {
+    if board.kind != BoardKind::Scrum || issue.project != board.project || board.sprints.is_empty()
+    {
+        return None;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(
+        seed ^ issue.id.wrapping_mul(0xA076_1D64_78BD_642F) ^ board.id.wrapping_mul(0xE703_7ED1),
+    );
+    if rng.random_bool(0.3) {
+        return None;
+    }
+    let done = catalog.categories[catalog.statuses[issue.status].category].key == "done";
+    let open: Vec<usize> = (0..board.sprints.len())
+        .filter(|&i| done || board.sprints[i].state != SprintState::Closed)
+        .collect();
+    if open.is_empty() {
+        return None;
+    }
+    Some(open[rng.random_range(0..open.len())])
 }
 
 fn sprints(

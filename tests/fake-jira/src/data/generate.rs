@@ -53,7 +53,12 @@ pub fn generate(count: usize, seed: u64, email: &str, time_zone: &str) -> Datase
         }
         issues.push(issue);
     }
-    Dataset { catalog, issues }
+    let links = super::links::attach(&mut issues, &catalog, seed);
+    Dataset {
+        catalog,
+        issues,
+        links,
+    }
 }
 
 fn offset(rng: &mut ChaCha8Rng) -> FixedOffset {
@@ -194,6 +199,8 @@ fn build_issue(
         watch_count: rng.random_range(0..5),
         votes: rng.random_range(0..3),
         custom,
+        links: Vec::new(),
+        attachments: Vec::new(),
     }
 }
 

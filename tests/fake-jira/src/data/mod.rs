@@ -5,6 +5,9 @@ pub mod agile;
 mod catalog;
 pub mod children;
 mod generate;
+pub mod history;
+pub mod links;
+pub mod registry;
 mod text;
 
 use crate::adf::Doc;
@@ -209,6 +212,10 @@ pub struct Issue {
     pub votes: u32,
     /// Custom field values.
     pub custom: CustomValues,
+    /// Indices into [`Dataset::links`] of the links this issue takes part in, in id order.
+    pub links: Vec<usize>,
+    /// Attachments in upload order.
+    pub attachments: Vec<links::Attachment>,
 }
 
 /// The whole data set of one instance.
@@ -218,4 +225,6 @@ pub struct Dataset {
     pub catalog: Catalog,
     /// Issues in id order.
     pub issues: Vec<Issue>,
+    /// Issue links in id order; both issues of a link list it.
+    pub links: Vec<links::IssueLink>,
 }

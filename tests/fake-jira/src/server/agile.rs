@@ -1,10 +1,12 @@
-//! Jira Software (agile) endpoints: `GET /rest/agile/1.0/board` and
-//! `GET /rest/agile/1.0/board/{boardId}/sprint`.
+//! Jira Software (agile) endpoints: boards, their sprints, issues, backlog and epics, and the
+//! issues of a sprint.
 
-use super::errors::jira_error;
+use super::errors::{jira_error, jira_errors};
 use super::meta::paging;
-use super::{params, Shared};
-use crate::data::agile::{boards, BoardKind};
+use super::search::cached_search;
+use super::{params, AppState, Shared};
+use crate::data::agile::{boards, sprint_of, Board, BoardKind};
+use crate::render::{issue_json, FieldSelection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -132,6 +134,190 @@ pub async fn board_sprints(
                 v["completeDate"] = json!(agile_time(c));
             }
             v
+        })
+        .collect();
+    let total = all.len();
+    let values: Vec<Value> = all.into_iter().skip(start).take(max).collect();
+    Json(json!({
+        "maxResults": max,
+        "startAt": start,
+        "isLast": start + values.len() >= total,
+        "values": values,
+    }))
+    .into_response()
+}
+
+/// The 404 for a board that does not exist.
+fn no_board() -> Response {
+    jira_error(
+        StatusCode::NOT_FOUND,
+        "Board does not exist or you do not have permission to see it.",
+    )
+}
+
+/// The board with this id, among the instance's boards.
+fn find_board(state: &AppState, board_id: &str) -> Option<Board> {
+    let id = board_id.parse::<u64>().ok()?;
+    boards(&state.dataset.catalog, state.config.seed)
+        .into_iter()
+        .find(|b| b.id == id)
+}
+
+/// The agile issue page over `indices` (in issue order): `startAt`/`maxResults` (default 50,
+/// at most 100), `fields` (default `*navigable`) and an optional `jql` that further narrows
+/// the issues; `{expand, startAt, maxResults, total, issues}`.
+fn issue_page(state: &AppState, q: Option<&str>, indices: Vec<usize>) -> Response {
+    let (start, max) = match paging(q, 50, 100) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let pairs = params::pairs(q);
+    let mut indices = indices;
+    if let Some(jql) = params::last(&pairs, "jql").filter(|j| !j.trim().is_empty()) {
+        match cached_search(state, jql) {
+            Ok(hits) => {
+                let keep: std::collections::HashSet<usize> = hits.iter().copied().collect();
+                indices.retain(|i| keep.contains(i));
+            }
+            Err(e) => return jira_errors(StatusCode::BAD_REQUEST, e.messages()),
+        }
+    }
+    let selection = FieldSelection::parse(
+        &params::list(&pairs, "fields").unwrap_or_default(),
+        "*navigable",
+    );
+    let total = indices.len();
+    let issues: Vec<Value> = indices
+        .iter()
+        .skip(start)
+        .take(max)
+        .filter_map(|&i| state.dataset.issues.get(i))
+        .map(|issue| {
+            issue_json(
+                &state.base_url,
+                &state.dataset,
+                issue,
+                &selection,
+                "operations,versionedRepresentations,editmeta,changelog,renderedFields",
+            )
+        })
+        .collect();
+    Json(json!({
+        "expand": "names,schema",
+        "startAt": start,
+        "maxResults": max,
+        "total": total,
+        "issues": issues,
+    }))
+    .into_response()
+}
+
+/// Indices of the issues of a board's project, in id order.
+fn board_issue_indices(state: &AppState, board: &Board) -> Vec<usize> {
+    (0..state.dataset.issues.len())
+        .filter(|&i| state.dataset.issues[i].project == board.project)
+        .collect()
+}
+
+/// `GET /rest/agile/1.0/board/{boardId}/issue`: every issue of the board's project, whether
+/// in a sprint or the backlog.
+pub async fn board_issues(
+    State(state): State<Shared>,
+    Path(board_id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(board) = find_board(&state, &board_id) else {
+        return no_board();
+    };
+    let indices = board_issue_indices(&state, &board);
+    issue_page(&state, q.as_deref(), indices)
+}
+
+/// `GET /rest/agile/1.0/board/{boardId}/backlog`: the issues of a scrum board's project that
+/// are in none of its sprints; kanban boards answer 400.
+pub async fn board_backlog(
+    State(state): State<Shared>,
+    Path(board_id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(board) = find_board(&state, &board_id) else {
+        return no_board();
+    };
+    if board.kind == BoardKind::Kanban {
+        return jira_error(
+            StatusCode::BAD_REQUEST,
+            "The board does not support sprints",
+        );
+    }
+    let ds = &state.dataset;
+    let indices: Vec<usize> = board_issue_indices(&state, &board)
+        .into_iter()
+        .filter(|&i| sprint_of(state.config.seed, &ds.catalog, &board, &ds.issues[i]).is_none())
+        .collect();
+    issue_page(&state, q.as_deref(), indices)
+}
+
+/// `GET /rest/agile/1.0/sprint/{sprintId}/issue`: the issues in a sprint; unknown sprints
+/// answer 404.
+pub async fn sprint_issues(
+    State(state): State<Shared>,
+    Path(sprint_id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let ds = &state.dataset;
+    let all_boards = boards(&ds.catalog, state.config.seed);
+    let found = sprint_id.parse::<u64>().ok().and_then(|id| {
+        all_boards.iter().find_map(|b| {
+            b.sprints
+                .iter()
+                .position(|s| s.id == id)
+                .map(|pos| (b, pos))
+        })
+    });
+    let Some((board, pos)) = found else {
+        return jira_error(
+            StatusCode::NOT_FOUND,
+            "Sprint does not exist or you do not have permission to see it.",
+        );
+    };
+    let indices: Vec<usize> = board_issue_indices(&state, board)
+        .into_iter()
+        .filter(|&i| sprint_of(state.config.seed, &ds.catalog, board, &ds.issues[i]) == Some(pos))
+        .collect();
+    issue_page(&state, q.as_deref(), indices)
+}
+
+/// `GET /rest/agile/1.0/board/{boardId}/epic`: the Epic-type issues of the board's project,
+/// paged (default and cap 50).
+pub async fn board_epics(
+    State(state): State<Shared>,
+    Path(board_id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let (start, max) = match paging(q.as_deref(), 50, 50) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let Some(board) = find_board(&state, &board_id) else {
+        return no_board();
+    };
+    let ds = &state.dataset;
+    let base = &state.base_url;
+    let all: Vec<Value> = board_issue_indices(&state, &board)
+        .into_iter()
+        .filter_map(|i| ds.issues.get(i))
+        .filter(|i| ds.catalog.issue_types[i.issue_type].hierarchy_level == 1)
+        .map(|i| {
+            let category = ds.catalog.statuses[i.status].category;
+            json!({
+                "id": i.id,
+                "key": i.key,
+                "self": format!("{base}/rest/agile/1.0/epic/{}", i.id),
+                "name": i.summary,
+                "summary": i.summary,
+                "color": {"key": format!("color_{}", i.id % 14 + 1)},
+                "done": ds.catalog.categories[category].key == "done",
+            })
         })
         .collect();
     let total = all.len();

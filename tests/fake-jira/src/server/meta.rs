@@ -3,6 +3,7 @@
 
 use super::errors::{jira_error, ApiError};
 use super::{lists, params, Shared};
+use crate::data::registry::project_category;
 use crate::fields::field_list;
 use crate::render::{project_json, user_json};
 use axum::extract::{OriginalUri, RawQuery, State};
@@ -65,8 +66,28 @@ pub(super) fn paging(
     Ok((start.max(0) as usize, max.clamp(0, cap) as usize))
 }
 
+/// A paged envelope `{self, nextPage?, maxResults, startAt, total, isLast, values}` over
+/// `all`; `url` is the endpoint's address and `extra` query parameters (ending in `&`) that
+/// the `self` and `nextPage` links repeat.
+pub(super) fn paged(url: &str, extra: &str, start: usize, max: usize, all: Vec<Value>) -> Value {
+    let total = all.len();
+    let values: Vec<Value> = all.into_iter().skip(start).take(max).collect();
+    let is_last = start + values.len() >= total;
+    let mut body = json!({
+        "self": format!("{url}?{extra}startAt={start}&maxResults={max}"),
+        "maxResults": max, "startAt": start, "total": total, "isLast": is_last, "values": values,
+    });
+    if !is_last {
+        body["nextPage"] = json!(format!(
+            "{url}?{extra}startAt={}&maxResults={max}",
+            start + max
+        ));
+    }
+    body
+}
+
 /// `GET /rest/api/3/project/search`: the paged project envelope; every project carries
-/// `style`, `isPrivate` and `simplified`, and `expand=lead,description` adds the lead user and
+/// `style`, `isPrivate` and `simplified` (and `projectCategory` when it has one), and `expand=lead,description` adds the lead user and
 /// the description.
 pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
     let (start, max) = match paging(q.as_deref(), 50, 100) {
@@ -97,6 +118,9 @@ pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) 
             v["style"] = json!("classic");
             v["isPrivate"] = json!(false);
             v["simplified"] = json!(false);
+            if let Some(cat) = project_category(i) {
+                v["projectCategory"] = super::admin::category_json(&state.base_url, cat);
+            }
             if with_description {
                 v["description"] = json!(lists::project_description(catalog, i));
             }

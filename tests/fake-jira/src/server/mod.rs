@@ -1,5 +1,7 @@
 //! The HTTP server: shared state, routes, and how to start it.
 
+mod activity;
+mod admin;
 mod agile;
 mod auth;
 mod children;
@@ -141,6 +143,36 @@ fn api_router(state: Shared) -> Router {
             "/rest/api/3/issue/{id_or_key}/worklog",
             get(children::issue_worklogs),
         )
+        .route(
+            "/rest/api/3/issue/{id_or_key}/transitions",
+            get(activity::transitions),
+        )
+        .route(
+            "/rest/api/3/issue/{id_or_key}/watchers",
+            get(activity::issue_watchers),
+        )
+        .route(
+            "/rest/api/3/issue/{id_or_key}/votes",
+            get(activity::issue_votes),
+        )
+        .route(
+            "/rest/api/3/issue/{id_or_key}/changelog",
+            get(activity::issue_changelog),
+        )
+        .route("/rest/api/3/issueLinkType", get(activity::link_types))
+        .route(
+            "/rest/api/3/projectCategory",
+            get(admin::project_categories),
+        )
+        .route(
+            "/rest/api/3/project/{project_id_or_key}/roledetails",
+            get(admin::role_details),
+        )
+        .route("/rest/api/3/group/bulk", get(admin::group_bulk))
+        .route("/rest/api/3/group/member", get(admin::group_members))
+        .route("/rest/api/3/filter/search", get(admin::filter_search))
+        .route("/rest/api/3/dashboard/search", get(admin::dashboard_search))
+        .route("/rest/api/3/workflow/search", get(admin::workflow_search))
         .route("/rest/api/3/priority", get(lists::priorities))
         .route("/rest/api/3/status", get(lists::statuses))
         .route("/rest/api/3/statuscategory", get(lists::status_categories))
@@ -159,6 +191,22 @@ fn api_router(state: Shared) -> Router {
         .route(
             "/rest/agile/1.0/board/{board_id}/sprint",
             get(agile::board_sprints),
+        )
+        .route(
+            "/rest/agile/1.0/board/{board_id}/issue",
+            get(agile::board_issues),
+        )
+        .route(
+            "/rest/agile/1.0/board/{board_id}/backlog",
+            get(agile::board_backlog),
+        )
+        .route(
+            "/rest/agile/1.0/board/{board_id}/epic",
+            get(agile::board_epics),
+        )
+        .route(
+            "/rest/agile/1.0/sprint/{sprint_id}/issue",
+            get(agile::sprint_issues),
         )
         .route("/rest/api/2/search", any(meta::removed_search))
         .route("/rest/api/3/search", any(meta::removed_search))

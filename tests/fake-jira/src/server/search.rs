@@ -186,7 +186,7 @@ pub fn context(state: &AppState) -> EvalContext<'_> {
 }
 
 /// Runs a search, reusing a recent result of the same JQL so paging stays cheap and stable.
-fn cached_search(state: &AppState, jql: &str) -> Result<Arc<Vec<usize>>, SearchError> {
+pub(super) fn cached_search(state: &AppState, jql: &str) -> Result<Arc<Vec<usize>>, SearchError> {
     {
         let cache = state.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((at, hits)) = cache.get(jql) {

@@ -1,0 +1,53 @@
+//! Custom fields per server: discovered from `/field` once, kept for `custom_field_ttl` seconds
+//! in the backend, refreshed on demand with `jira_fdw.refresh_custom_fields(server)`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use pgrx::prelude::*;
+
+use super::interrupt::wait;
+use super::report::OrRaise;
+use super::table::{server_by_name, server_config};
+use crate::catalog::{custom, Column, Entity};
+use crate::error::Result;
+use crate::jira::Client;
+
+thread_local! {
+    static CACHE: RefCell<HashMap<u32, (Instant, Vec<&'static Column>)>> = RefCell::new(HashMap::new());
+}
+
+/// The custom-field columns of `server`, from the cache while it is fresh.
+pub fn columns(server: pg_sys::Oid) -> Result<Vec<&'static Column>> {
+    let config = server_config(server)?;
+    let ttl = Duration::from_secs(config.custom_field_ttl);
+    let cached = CACHE.with(|c| {
+        c.borrow()
+            .get(&server.to_u32())
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, cols)| cols.clone())
+    });
+    if let Some(cols) = cached {
+        return Ok(cols);
+    }
+    let client = Client::shared(&config)?;
+    let list = wait(client.get_json("/rest/api/3/field"));
+    let fields = custom::from_field_list(&list);
+    let taken: Vec<&str> = Entity::Issues.columns().iter().map(|c| c.name).collect();
+    let cols = custom::columns(&fields, &taken);
+    CACHE.with(|c| {
+        c.borrow_mut()
+            .insert(server.to_u32(), (Instant::now(), cols.clone()))
+    });
+    Ok(cols)
+}
+
+/// Forgets the cached custom fields of `server`, discovers them again, and returns how many
+/// there are.
+#[pg_extern(volatile)]
+fn refresh_custom_fields(server: &str) -> i64 {
+    let oid = server_by_name(server).or_raise();
+    CACHE.with(|c| c.borrow_mut().remove(&oid.to_u32()));
+    columns(oid).or_raise().len() as i64
+}
