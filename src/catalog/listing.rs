@@ -19,6 +19,8 @@ pub enum Shape {
     ArrayPages,
     /// `{startAt, maxResults, total?, isLast?, <items>: [...]}` pages.
     Pages(&'static str),
+    /// One object whose array at a JSON pointer holds the items (`/issueLinkTypes`).
+    Within(&'static str),
 }
 
 /// Parents whose children a per-parent listing reads, when no condition names them.
@@ -30,6 +32,12 @@ pub enum Parents {
     Projects,
     /// Every scrum board's id (kanban boards have no sprints).
     ScrumBoards,
+    /// Every board's id.
+    Boards,
+    /// Every sprint's id (of every scrum board).
+    Sprints,
+    /// Every group's id.
+    Groups,
 }
 
 /// Where an entity's rows come from.
@@ -303,3 +311,173 @@ pub static SPRINTS: &[Column] = &[
     col!("goal", Text, "/goal"),
     col!("origin_board_id", Int8, "/originBoardId"),
 ];
+
+/// The issue columns agile endpoints list (board, sprint and backlog issues).
+macro_rules! agile_issue_columns {
+    ($parent:literal) => {
+        &[
+            col!($parent, parent Int8),
+            col!("id", Int8, "/id"),
+            col!("key", Text, "/key"),
+            col!("summary", Text, "/fields/summary"),
+            col!("status_name", Text, "/fields/status/name"),
+            col!("issue_type_name", Text, "/fields/issuetype/name"),
+            col!("assignee_account_id", Text, "/fields/assignee/accountId"),
+        ]
+    };
+}
+
+/// `issue_link_types`: `GET /rest/api/3/issueLinkType`.
+pub static ISSUE_LINK_TYPES: &[Column] = &[
+    col!("id", Text, "/id"),
+    col!("name", Text, "/name"),
+    col!("inward", Text, "/inward"),
+    col!("outward", Text, "/outward"),
+];
+
+/// `issue_links`: the `issuelinks` field of each issue.
+pub static ISSUE_LINKS: &[Column] = &[
+    col!("issue_key", parent Text),
+    col!("id", Int8, "/id"),
+    col!("type_name", Text, "/type/name"),
+    col!("inward", Text, "/type/inward"),
+    col!("outward", Text, "/type/outward"),
+    col!("inward_issue_key", Text, "/inwardIssue/key"),
+    col!("outward_issue_key", Text, "/outwardIssue/key"),
+];
+
+/// `attachments`: the `attachment` field of each issue (metadata only).
+pub static ATTACHMENTS: &[Column] = &[
+    col!("issue_key", parent Text),
+    col!("id", Int8, "/id"),
+    col!("filename", Text, "/filename"),
+    col!("author_account_id", Text, "/author/accountId"),
+    col!("created", Timestamptz, "/created"),
+    col!("size", Int8, "/size"),
+    col!("mime_type", Text, "/mimeType"),
+    col!("content", Text, "/content"),
+    col!("thumbnail", Text, "/thumbnail"),
+];
+
+/// `issue_transitions`: `GET /rest/api/3/issue/{key}/transitions` for each issue.
+pub static ISSUE_TRANSITIONS: &[Column] = &[
+    col!("issue_key", parent Text),
+    col!("id", Text, "/id"),
+    col!("name", Text, "/name"),
+    col!("to_status_id", Text, "/to/id"),
+    col!("to_status_name", Text, "/to/name"),
+    col!("has_screen", Bool, "/hasScreen"),
+    col!("is_global", Bool, "/isGlobal"),
+    col!("is_initial", Bool, "/isInitial"),
+    col!("is_conditional", Bool, "/isConditional"),
+    col!("is_available", Bool, "/isAvailable"),
+];
+
+/// `watchers`: `GET /rest/api/3/issue/{key}/watchers` for each issue.
+pub static WATCHERS: &[Column] = &[
+    col!("issue_key", parent Text),
+    col!("account_id", Text, "/accountId"),
+    col!("display_name", Text, "/displayName"),
+    col!("active", Bool, "/active"),
+];
+
+/// `votes`: the voters of each issue (`GET /rest/api/3/issue/{key}/votes`).
+pub static VOTES: &[Column] = &[
+    col!("issue_key", parent Text),
+    col!("account_id", Text, "/accountId"),
+    col!("display_name", Text, "/displayName"),
+];
+
+/// `issue_changelogs`: `GET /rest/api/3/issue/{key}/changelog` for each issue.
+pub static ISSUE_CHANGELOGS: &[Column] = &[
+    col!("issue_key", parent Text),
+    col!("id", Int8, "/id"),
+    col!("author_account_id", Text, "/author/accountId"),
+    col!("author_display_name", Text, "/author/displayName"),
+    col!("created", Timestamptz, "/created"),
+    col!("items", Jsonb, "/items"),
+];
+
+/// `project_categories`: `GET /rest/api/3/projectCategory`.
+pub static PROJECT_CATEGORIES: &[Column] = &[
+    col!("id", Int8, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+];
+
+/// `project_roles`: `GET /rest/api/3/project/{key}/roledetails` for each project.
+pub static PROJECT_ROLES: &[Column] = &[
+    col!("project_key", parent Text),
+    col!("id", Int8, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+    col!("admin", Bool, "/admin"),
+    col!("default", Bool, "/default"),
+];
+
+/// `groups`: `GET /rest/api/3/group/bulk`.
+pub static GROUPS: &[Column] = &[
+    col!("group_id", Text, "/groupId"),
+    col!("name", Text, "/name"),
+];
+
+/// `group_members`: `GET /rest/api/3/group/member` for each group.
+pub static GROUP_MEMBERS: &[Column] = &[
+    col!("group_id", parent Text),
+    col!("account_id", Text, "/accountId"),
+    col!("display_name", Text, "/displayName"),
+    col!("email_address", Text, "/emailAddress"),
+    col!("active", Bool, "/active"),
+];
+
+/// `filters`: `GET /rest/api/3/filter/search`.
+pub static FILTERS: &[Column] = &[
+    col!("id", Int8, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+    col!("owner_account_id", Text, "/owner/accountId"),
+    col!("jql", Text, "/jql"),
+    col!("view_url", Text, "/viewUrl"),
+    col!("favourite", Bool, "/favourite"),
+];
+
+/// `dashboards`: `GET /rest/api/3/dashboard/search`.
+pub static DASHBOARDS: &[Column] = &[
+    col!("id", Int8, "/id"),
+    col!("name", Text, "/name"),
+    col!("description", Text, "/description"),
+    col!("owner_account_id", Text, "/owner/accountId"),
+    col!("is_favourite", Bool, "/isFavourite"),
+    col!("popularity", Int8, "/popularity"),
+    col!("view", Text, "/view"),
+];
+
+/// `workflows`: `GET /rest/api/3/workflow/search`.
+pub static WORKFLOWS: &[Column] = &[
+    col!("name", Text, "/id/name"),
+    col!("entity_id", Text, "/id/entityId"),
+    col!("description", Text, "/description"),
+    col!("created", Timestamptz, "/created"),
+    col!("updated", Timestamptz, "/updated"),
+    col!("is_default", Bool, "/isDefault"),
+];
+
+/// `epics`: `GET /rest/agile/1.0/board/{id}/epic` for each board.
+pub static EPICS: &[Column] = &[
+    col!("board_id", parent Int8),
+    col!("id", Int8, "/id"),
+    col!("key", Text, "/key"),
+    col!("name", Text, "/name"),
+    col!("summary", Text, "/summary"),
+    col!("done", Bool, "/done"),
+    col!("color", Text, "/color/key"),
+];
+
+/// `board_issues`: `GET /rest/agile/1.0/board/{id}/issue` for each board.
+pub static BOARD_ISSUES: &[Column] = agile_issue_columns!("board_id");
+
+/// `sprint_issues`: `GET /rest/agile/1.0/sprint/{id}/issue` for each sprint.
+pub static SPRINT_ISSUES: &[Column] = agile_issue_columns!("sprint_id");
+
+/// `backlog_issues`: `GET /rest/agile/1.0/board/{id}/backlog` for each scrum board.
+pub static BACKLOG_ISSUES: &[Column] = agile_issue_columns!("board_id");

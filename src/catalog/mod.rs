@@ -143,6 +143,42 @@ pub enum Entity {
     Boards,
     /// Sprints of scrum boards.
     Sprints,
+    /// Issue link types.
+    IssueLinkTypes,
+    /// Links of issues.
+    IssueLinks,
+    /// Attachments of issues (metadata).
+    Attachments,
+    /// Transitions available on issues.
+    IssueTransitions,
+    /// Watchers of issues.
+    Watchers,
+    /// Voters of issues.
+    Votes,
+    /// Change histories of issues.
+    IssueChangelogs,
+    /// Project categories.
+    ProjectCategories,
+    /// Roles of projects.
+    ProjectRoles,
+    /// Groups.
+    Groups,
+    /// Members of groups.
+    GroupMembers,
+    /// Saved filters.
+    Filters,
+    /// Dashboards.
+    Dashboards,
+    /// Workflows.
+    Workflows,
+    /// Epics of boards.
+    Epics,
+    /// Issues of boards.
+    BoardIssues,
+    /// Issues of sprints.
+    SprintIssues,
+    /// Backlogs of scrum boards.
+    BacklogIssues,
 }
 
 /// Every entity with its name, columns and listing.
@@ -306,6 +342,180 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             PerParent {
                 path: "/rest/agile/1.0/board/{}/sprint",
                 shape: Shape::Pages("values"),
+                parents: Parents::ScrumBoards,
+            },
+        ),
+        (
+            Entity::IssueLinkTypes,
+            "issue_link_types",
+            ISSUE_LINK_TYPES,
+            List {
+                path: "/rest/api/3/issueLinkType",
+                shape: Shape::Within("/issueLinkTypes"),
+            },
+        ),
+        (
+            Entity::IssueLinks,
+            "issue_links",
+            ISSUE_LINKS,
+            PerParent {
+                path: "/rest/api/3/issue/{}?fields=issuelinks",
+                shape: Shape::Within("/fields/issuelinks"),
+                parents: Parents::Issues,
+            },
+        ),
+        (
+            Entity::Attachments,
+            "attachments",
+            ATTACHMENTS,
+            PerParent {
+                path: "/rest/api/3/issue/{}?fields=attachment",
+                shape: Shape::Within("/fields/attachment"),
+                parents: Parents::Issues,
+            },
+        ),
+        (
+            Entity::IssueTransitions,
+            "issue_transitions",
+            ISSUE_TRANSITIONS,
+            PerParent {
+                path: "/rest/api/3/issue/{}/transitions",
+                shape: Shape::Within("/transitions"),
+                parents: Parents::Issues,
+            },
+        ),
+        (
+            Entity::Watchers,
+            "watchers",
+            WATCHERS,
+            PerParent {
+                path: "/rest/api/3/issue/{}/watchers",
+                shape: Shape::Within("/watchers"),
+                parents: Parents::Issues,
+            },
+        ),
+        (
+            Entity::Votes,
+            "votes",
+            VOTES,
+            PerParent {
+                path: "/rest/api/3/issue/{}/votes",
+                shape: Shape::Within("/voters"),
+                parents: Parents::Issues,
+            },
+        ),
+        (
+            Entity::IssueChangelogs,
+            "issue_changelogs",
+            ISSUE_CHANGELOGS,
+            PerParent {
+                path: "/rest/api/3/issue/{}/changelog",
+                shape: Shape::Pages("values"),
+                parents: Parents::Issues,
+            },
+        ),
+        (
+            Entity::ProjectCategories,
+            "project_categories",
+            PROJECT_CATEGORIES,
+            List {
+                path: "/rest/api/3/projectCategory",
+                shape: Shape::Array,
+            },
+        ),
+        (
+            Entity::ProjectRoles,
+            "project_roles",
+            PROJECT_ROLES,
+            PerParent {
+                path: "/rest/api/3/project/{}/roledetails",
+                shape: Shape::Array,
+                parents: Parents::Projects,
+            },
+        ),
+        (
+            Entity::Groups,
+            "groups",
+            GROUPS,
+            List {
+                path: "/rest/api/3/group/bulk",
+                shape: Shape::Pages("values"),
+            },
+        ),
+        (
+            Entity::GroupMembers,
+            "group_members",
+            GROUP_MEMBERS,
+            PerParent {
+                path: "/rest/api/3/group/member?includeInactiveUsers=true&groupId={}",
+                shape: Shape::Pages("values"),
+                parents: Parents::Groups,
+            },
+        ),
+        (
+            Entity::Filters,
+            "filters",
+            FILTERS,
+            List {
+                path: "/rest/api/3/filter/search?expand=description,owner,jql,favourite,viewUrl",
+                shape: Shape::Pages("values"),
+            },
+        ),
+        (
+            Entity::Dashboards,
+            "dashboards",
+            DASHBOARDS,
+            List {
+                path: "/rest/api/3/dashboard/search",
+                shape: Shape::Pages("values"),
+            },
+        ),
+        (
+            Entity::Workflows,
+            "workflows",
+            WORKFLOWS,
+            List {
+                path: "/rest/api/3/workflow/search",
+                shape: Shape::Pages("values"),
+            },
+        ),
+        (
+            Entity::Epics,
+            "epics",
+            EPICS,
+            PerParent {
+                path: "/rest/agile/1.0/board/{}/epic",
+                shape: Shape::Pages("values"),
+                parents: Parents::Boards,
+            },
+        ),
+        (
+            Entity::BoardIssues,
+            "board_issues",
+            BOARD_ISSUES,
+            PerParent {
+                path: "/rest/agile/1.0/board/{}/issue?fields=summary,status,issuetype,assignee",
+                shape: Shape::Pages("issues"),
+                parents: Parents::Boards,
+            },
+        ),
+        (
+            Entity::SprintIssues,
+            "sprint_issues",
+            SPRINT_ISSUES,
+            PerParent {
+                path: "/rest/agile/1.0/sprint/{}/issue?fields=summary,status,issuetype,assignee",
+                shape: Shape::Pages("issues"),
+                parents: Parents::Sprints,
+            },
+        ),
+        (
+            Entity::BacklogIssues,
+            "backlog_issues",
+            BACKLOG_ISSUES,
+            PerParent {
+                path: "/rest/agile/1.0/board/{}/backlog?fields=summary,status,issuetype,assignee",
+                shape: Shape::Pages("issues"),
                 parents: Parents::ScrumBoards,
             },
         ),

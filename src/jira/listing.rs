@@ -121,6 +121,14 @@ async fn fetch(
     };
     match shape {
         Shape::Object => Ok((vec![client.get_json(path).await?], false)),
+        Shape::Within(pointer) => {
+            let mut answer = client.get_json(path).await?;
+            let items = answer
+                .pointer_mut(pointer)
+                .map(Value::take)
+                .unwrap_or(Value::Array(Vec::new()));
+            Ok((array(items, path)?, false))
+        }
         Shape::Array => Ok((array(client.get_json(path).await?, path)?, false)),
         Shape::ArrayPages => {
             let items = array(
@@ -193,18 +201,45 @@ async fn enumerate(client: &Client, parents: Parents) -> Result<Vec<String>> {
             })
             .await
         }
-        Parents::ScrumBoards => {
+        Parents::ScrumBoards => scrum_boards(client).await,
+        Parents::Boards => {
             all_items(client, "/rest/agile/1.0/board", |b| {
-                (b.get("type").and_then(Value::as_str) == Some("scrum"))
-                    .then(|| {
-                        b.get("id")
-                            .map(|id| id.to_string().trim_matches('"').to_string())
-                    })
-                    .flatten()
+                b.get("id").map(id_text)
             })
             .await
         }
+        Parents::Groups => {
+            all_items(client, "/rest/api/3/group/bulk", |g| {
+                g.get("groupId").and_then(Value::as_str).map(str::to_string)
+            })
+            .await
+        }
+        Parents::Sprints => {
+            let mut sprints = Vec::new();
+            for board in scrum_boards(client).await? {
+                let path = format!("/rest/agile/1.0/board/{board}/sprint");
+                sprints.extend(all_items(client, &path, |s| s.get("id").map(id_text)).await?);
+            }
+            Ok(sprints)
+        }
     }
+}
+
+/// An id as text, whether Jira sent a number or a string.
+fn id_text(id: &Value) -> String {
+    match id {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn scrum_boards(client: &Client) -> Result<Vec<String>> {
+    all_items(client, "/rest/agile/1.0/board", |b| {
+        (b.get("type").and_then(Value::as_str) == Some("scrum"))
+            .then(|| b.get("id").map(id_text))
+            .flatten()
+    })
+    .await
 }
 
 async fn all_items(

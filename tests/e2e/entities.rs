@@ -301,3 +301,144 @@ pub fn custom_fields() {
     let count: i64 = one("SELECT jira_fdw.refresh_custom_fields('t30')");
     assert_eq!(count, 8);
 }
+
+/// The length of the array at `pointer` in the JSON of `path` (or its `total`).
+fn json_count(fake: &Fake, path: &str, pointer: &str) -> i64 {
+    let v = fake.jira_json(path);
+    match v.pointer(pointer) {
+        Some(Value::Array(a)) => a.len() as i64,
+        Some(n) => n.as_i64().unwrap_or(-1),
+        None => 0,
+    }
+}
+
+pub fn more_entities() {
+    let fake = Fake::start(60, 5);
+    import(&fake, "e4", "e4", "");
+    // Per-issue children, for the issue with the most links.
+    let issues = fake.jira_json("/_fake/issues");
+    let busiest = issues
+        .as_array()
+        .and_then(|list| {
+            list.iter().max_by_key(|i| {
+                i.pointer("/fields/issuelinks")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+                    + i.pointer("/fields/attachment")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+            })
+        })
+        .and_then(|i| i.get("key").and_then(Value::as_str))
+        .expect("an issue")
+        .to_string();
+    let issue = format!("/rest/api/3/issue/{busiest}");
+    for (table, path, pointer) in [
+        (
+            "issue_links",
+            format!("{issue}?fields=issuelinks"),
+            "/fields/issuelinks",
+        ),
+        (
+            "attachments",
+            format!("{issue}?fields=attachment"),
+            "/fields/attachment",
+        ),
+        (
+            "issue_transitions",
+            format!("{issue}/transitions"),
+            "/transitions",
+        ),
+        ("watchers", format!("{issue}/watchers"), "/watchers"),
+        ("votes", format!("{issue}/votes"), "/voters"),
+        ("issue_changelogs", format!("{issue}/changelog"), "/total"),
+    ] {
+        let expected = json_count(&fake, &path, pointer);
+        let actual: i64 = one(&format!(
+            "SELECT count(*) FROM e4.{table} WHERE issue_key = '{busiest}'"
+        ));
+        assert_eq!(actual, expected, "{table}");
+    }
+    let links: i64 = one(&format!(
+        "SELECT count(*) FROM e4.issue_links WHERE issue_key = '{busiest}'"
+    ));
+    assert!(links > 0, "the busiest issue has links");
+    // Lists.
+    for (table, path, pointer) in [
+        (
+            "issue_link_types",
+            "/rest/api/3/issueLinkType",
+            "/issueLinkTypes",
+        ),
+        ("project_categories", "/rest/api/3/projectCategory", ""),
+        ("groups", "/rest/api/3/group/bulk", "/total"),
+        ("filters", "/rest/api/3/filter/search", "/total"),
+        ("dashboards", "/rest/api/3/dashboard/search", "/total"),
+        ("workflows", "/rest/api/3/workflow/search", "/total"),
+    ] {
+        let expected = json_count(&fake, path, pointer);
+        let actual: i64 = one(&format!("SELECT count(*) FROM e4.{table}"));
+        assert!(expected > 0, "{table}");
+        assert_eq!(actual, expected, "{table}");
+    }
+    // Per project, per group, per board, per sprint.
+    let roles: i64 = one("SELECT count(*) FROM e4.project_roles");
+    let expected: i64 = texts("SELECT key FROM e4.projects")
+        .iter()
+        .map(|p| json_count(&fake, &format!("/rest/api/3/project/{p}/roledetails"), ""))
+        .sum();
+    assert_eq!(roles, expected);
+    let members: i64 = one("SELECT count(*) FROM e4.group_members");
+    let expected: i64 = texts("SELECT group_id FROM e4.groups")
+        .iter()
+        .map(|g| {
+            json_count(
+                &fake,
+                &format!("/rest/api/3/group/member?includeInactiveUsers=true&groupId={g}"),
+                "/total",
+            )
+        })
+        .sum();
+    assert_eq!(members, expected);
+    let board: i64 = one("SELECT id FROM e4.boards WHERE type = 'scrum' ORDER BY id LIMIT 1");
+    for (table, path) in [
+        (
+            "board_issues",
+            format!("/rest/agile/1.0/board/{board}/issue"),
+        ),
+        (
+            "backlog_issues",
+            format!("/rest/agile/1.0/board/{board}/backlog"),
+        ),
+        ("epics", format!("/rest/agile/1.0/board/{board}/epic")),
+    ] {
+        let pointer = if table == "epics" {
+            "/values"
+        } else {
+            "/total"
+        };
+        let expected = json_count(&fake, &path, pointer);
+        let actual: i64 = one(&format!(
+            "SELECT count(*) FROM e4.{table} WHERE board_id = {board}"
+        ));
+        assert_eq!(actual, expected, "{table}");
+    }
+    let sprint_issues: i64 = one("SELECT count(*) FROM e4.sprint_issues");
+    let expected: i64 = texts("SELECT id::text FROM e4.sprints")
+        .iter()
+        .map(|s| {
+            json_count(
+                &fake,
+                &format!("/rest/agile/1.0/sprint/{s}/issue"),
+                "/total",
+            )
+        })
+        .sum();
+    assert_eq!(sprint_issues, expected);
+    // Board issues are the issues of the board's project, as the issues table says.
+    let same: bool = one(&format!(
+        "SELECT (SELECT array_agg(key ORDER BY key) FROM e4.board_issues WHERE board_id = {board}) = \
+                (SELECT array_agg(i.key ORDER BY i.key) FROM e4.issues i JOIN e4.boards b ON b.project_key = i.project_key WHERE b.id = {board})"
+    ));
+    assert!(same);
+}

@@ -74,6 +74,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn links_attachments_activity_groups_filters_agile() {
+        crate::e2e::entities::more_entities();
+    }
+
+    #[pg_test]
     fn child_entities_per_parent() {
         crate::e2e::entities::child_entities();
     }
