@@ -84,6 +84,11 @@ const SPECS: &[Spec] = &[
         contexts: &[Server, Table],
     },
     Spec {
+        name: "max_concurrency",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
         name: "include_custom_fields",
         aliases: &[],
         contexts: &[Server],
@@ -390,6 +395,7 @@ fn check_value(name: &str, value: &str) -> Result<()> {
         "max_retries" => parse_int(name, value, 0, 20).map(|_| ()),
         "use_remote_estimate" | "include_custom_fields" => parse_bool(name, value).map(|_| ()),
         "custom_field_ttl" => parse_int(name, value, 0, 86_400).map(|_| ()),
+        "max_concurrency" => parse_int(name, value, 1, 32).map(|_| ()),
         "initiate_oauth" => crate::auth::InitiateOAuth::parse(value).map(|_| ()),
         "oauth_version" => crate::auth::OAuthVersion::parse(value).map(|_| ()),
         "certificate_store_type" => crate::auth::KeySource::parse_type(value).map(|_| ()),
@@ -494,6 +500,8 @@ pub struct ConnectionConfig {
     pub include_custom_fields: bool,
     /// Seconds the custom fields discovered from `/field` are kept.
     pub custom_field_ttl: u64,
+    /// Parents whose children are read at once.
+    pub max_concurrency: u32,
 }
 
 /// Default `page_size`: the most Jira returns per page when fields are requested.
@@ -548,6 +556,7 @@ pub fn connection_config(
             None => false,
         },
         custom_field_ttl: int("custom_field_ttl", 300, 0, 86_400)? as u64,
+        max_concurrency: int("max_concurrency", 4, 1, 32)?,
     })
 }
 

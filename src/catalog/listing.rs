@@ -127,6 +127,38 @@ macro_rules! col {
     };
 }
 
+/// The project of a child's issue: the prefix of the issue's key, searched as the issue's
+/// `project` when the children's parents are listed.
+const PARENT_PROJECT: Column = Column {
+    name: "project_key",
+    ty: PgType::Text,
+    fields: &[],
+    rule: Rule::Named {
+        field: "project",
+        nullable: false,
+    },
+    order: None,
+    source: Source::ParentProject,
+};
+
+/// `jql = '...'` on a child table chooses its parent issues.
+const PARENT_JQL: Column = Column {
+    name: "jql",
+    ty: PgType::Text,
+    fields: &[],
+    rule: Rule::Jql,
+    order: None,
+    source: Source::Jql,
+};
+
+/// The columns of a per-issue child table: the issue's key and project, the `jql` that selects
+/// the issues, then the child's own.
+macro_rules! per_issue {
+    ($($column:expr),* $(,)?) => {
+        &[col!("issue_key", parent Text), PARENT_PROJECT, PARENT_JQL, $($column),*]
+    };
+}
+
 /// `projects`: `GET /rest/api/3/project/search`.
 pub static PROJECTS: &[Column] = &[
     col!("id", Int8, "/id"),
@@ -241,8 +273,7 @@ pub static ISSUE_TYPES: &[Column] = &[
 pub static LABELS: &[Column] = &[col!("label", Text, "")];
 
 /// `comments`: `GET /rest/api/3/issue/{key}/comment` for each issue.
-pub static COMMENTS: &[Column] = &[
-    col!("issue_key", parent Text),
+pub static COMMENTS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
     col!("author_account_id", Text, "/author/accountId"),
     col!("author_display_name", Text, "/author/displayName"),
@@ -254,8 +285,7 @@ pub static COMMENTS: &[Column] = &[
 ];
 
 /// `worklogs`: `GET /rest/api/3/issue/{key}/worklog` for each issue.
-pub static WORKLOGS: &[Column] = &[
-    col!("issue_key", parent Text),
+pub static WORKLOGS: &[Column] = per_issue![
     col!("issue_id", Int8, "/issueId"),
     col!("id", Int8, "/id"),
     col!("author_account_id", Text, "/author/accountId"),
@@ -336,8 +366,7 @@ pub static ISSUE_LINK_TYPES: &[Column] = &[
 ];
 
 /// `issue_links`: the `issuelinks` field of each issue.
-pub static ISSUE_LINKS: &[Column] = &[
-    col!("issue_key", parent Text),
+pub static ISSUE_LINKS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
     col!("type_name", Text, "/type/name"),
     col!("inward", Text, "/type/inward"),
@@ -347,8 +376,7 @@ pub static ISSUE_LINKS: &[Column] = &[
 ];
 
 /// `attachments`: the `attachment` field of each issue (metadata only).
-pub static ATTACHMENTS: &[Column] = &[
-    col!("issue_key", parent Text),
+pub static ATTACHMENTS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
     col!("filename", Text, "/filename"),
     col!("author_account_id", Text, "/author/accountId"),
@@ -360,8 +388,7 @@ pub static ATTACHMENTS: &[Column] = &[
 ];
 
 /// `issue_transitions`: `GET /rest/api/3/issue/{key}/transitions` for each issue.
-pub static ISSUE_TRANSITIONS: &[Column] = &[
-    col!("issue_key", parent Text),
+pub static ISSUE_TRANSITIONS: &[Column] = per_issue![
     col!("id", Text, "/id"),
     col!("name", Text, "/name"),
     col!("to_status_id", Text, "/to/id"),
@@ -374,23 +401,20 @@ pub static ISSUE_TRANSITIONS: &[Column] = &[
 ];
 
 /// `watchers`: `GET /rest/api/3/issue/{key}/watchers` for each issue.
-pub static WATCHERS: &[Column] = &[
-    col!("issue_key", parent Text),
+pub static WATCHERS: &[Column] = per_issue![
     col!("account_id", Text, "/accountId"),
     col!("display_name", Text, "/displayName"),
     col!("active", Bool, "/active"),
 ];
 
 /// `votes`: the voters of each issue (`GET /rest/api/3/issue/{key}/votes`).
-pub static VOTES: &[Column] = &[
-    col!("issue_key", parent Text),
+pub static VOTES: &[Column] = per_issue![
     col!("account_id", Text, "/accountId"),
     col!("display_name", Text, "/displayName"),
 ];
 
 /// `issue_changelogs`: `GET /rest/api/3/issue/{key}/changelog` for each issue.
-pub static ISSUE_CHANGELOGS: &[Column] = &[
-    col!("issue_key", parent Text),
+pub static ISSUE_CHANGELOGS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
     col!("author_account_id", Text, "/author/accountId"),
     col!("author_display_name", Text, "/author/displayName"),

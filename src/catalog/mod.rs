@@ -30,6 +30,8 @@ pub enum Source {
     RichText(&'static str),
     /// A custom field of an issue, by id.
     Custom(&'static str, custom::Kind),
+    /// The project key of a child's parent issue (the prefix of its key).
+    ParentProject,
 }
 
 impl Column {
@@ -40,6 +42,11 @@ impl Column {
             Source::Pointer(pointer) => listing::read_pointer(self, pointer, item),
             Source::RichText(pointer) => listing::read_rich_text(self, pointer, item),
             Source::Custom(id, kind) => custom::read(self, id, kind, item),
+            Source::ParentProject => Ok(item
+                .get(PARENT_MEMBER)
+                .and_then(Value::as_str)
+                .and_then(|key| key.rsplit_once('-'))
+                .map_or(Cell::Null, |(project, _)| Cell::Text(project.to_string()))),
             Source::Jql => Ok(Cell::Null),
         }
     }

@@ -62,15 +62,22 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                 property("Jira Strategy", "issue/bulkfetch", es);
                 property("Jira Keys", &keys.join(", "), es);
             }
-            Strategy::Listing { listing, parents } => match listing {
+            Strategy::Listing {
+                listing,
+                parents,
+                parent_jql,
+            } => match listing {
                 Listing::List { path, .. } => property("Jira Strategy", &format!("GET {path}"), es),
                 Listing::PerParent {
                     path, parents: all, ..
                 } => {
                     property("Jira Strategy", &format!("GET {path} per parent"), es);
-                    let shown = match parents {
-                        Some(p) => p.join(", "),
-                        None => format!("every one of {all:?}"),
+                    let shown = match (parents, parent_jql) {
+                        (Some(p), _) => p.join(", "),
+                        (None, Some(jql)) if all == crate::catalog::Parents::Issues => {
+                            format!("issues of JQL {jql}")
+                        }
+                        (None, _) => format!("every one of {all:?}"),
                     };
                     property("Jira Parents", &shown, es);
                 }

@@ -39,6 +39,8 @@ pub struct ScanState {
     operands: Vec<(*mut pg_sys::ExprState, pg_sys::Oid)>,
     /// The value echoed in the `jql` column.
     jql_echo: Option<String>,
+    /// Parents read at once by per-parent listings.
+    concurrency: usize,
 }
 
 impl ScanState {
@@ -76,7 +78,10 @@ impl ScanState {
             Some(limit) => self.page_size.min(limit.clamp(1, u32::MAX as u64) as u32),
             None => self.page_size,
         };
-        self.pager = Some(Pager::new(strategy, self.plan.fields.clone(), max_results));
+        self.pager = Some(
+            Pager::new(strategy, self.plan.fields.clone(), max_results)
+                .with_concurrency(self.concurrency),
+        );
         self.buffer.clear();
         Ok(())
     }
@@ -150,6 +155,7 @@ pub unsafe extern "C-unwind" fn begin_foreign_scan(
             row_context,
             operands,
             jql_echo: None,
+            concurrency: config.max_concurrency as usize,
         };
         let stored = PgMemoryContexts::CurrentMemoryContext.leak_and_drop_on_delete(state);
         (*node).fdw_state = stored as *mut std::ffi::c_void;

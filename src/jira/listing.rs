@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 
+use futures_util::future::join_all;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
@@ -26,9 +27,35 @@ const KEY_PAGE: u64 = 1000;
 #[derive(Default)]
 pub struct ListingState {
     queue: Option<VecDeque<String>>,
-    parent: Option<String>,
     start_at: u64,
     finished: bool,
+}
+
+/// Every child of one parent (all pages), each tagged with the parent's key; none when the
+/// parent does not exist.
+async fn children(client: &Client, path: &str, shape: Shape, parent: &str) -> Result<Vec<Value>> {
+    let segment = utf8_percent_encode(parent, UNRESERVED).to_string();
+    let url = path.replace("{}", &segment);
+    let mut all = Vec::new();
+    let mut start_at = 0;
+    loop {
+        match fetch(client, &url, shape, start_at).await {
+            Err(Error::Jira { status: 404, .. }) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+            Ok((mut items, more)) => {
+                start_at += items.len() as u64;
+                for item in &mut items {
+                    if let Value::Object(map) = item {
+                        map.insert(PARENT_MEMBER.into(), Value::String(parent.to_string()));
+                    }
+                }
+                all.extend(items);
+                if !more {
+                    return Ok(all);
+                }
+            }
+        }
+    }
 }
 
 impl ListingState {
@@ -38,6 +65,8 @@ impl ListingState {
         client: &Client,
         listing: Listing,
         parents: &Option<Vec<String>>,
+        parent_jql: Option<&str>,
+        concurrency: usize,
     ) -> Result<Option<Vec<Value>>> {
         if self.finished {
             return Ok(None);
@@ -58,44 +87,32 @@ impl ListingState {
                 if self.queue.is_none() {
                     self.queue = Some(match parents {
                         Some(p) => p.iter().cloned().collect(),
-                        None => enumerate(client, source).await?.into(),
+                        None => enumerate(client, source, parent_jql).await?.into(),
                     });
                 }
-                loop {
-                    let parent = match &self.parent {
-                        Some(p) => p.clone(),
-                        None => match self.queue.as_mut().and_then(VecDeque::pop_front) {
-                            Some(p) => {
-                                self.parent = Some(p.clone());
-                                self.start_at = 0;
-                                p
-                            }
-                            None => {
-                                self.finished = true;
-                                return Ok(None);
-                            }
-                        },
-                    };
-                    let segment = utf8_percent_encode(&parent, UNRESERVED).to_string();
-                    let url = path.replace("{}", &segment);
-                    match fetch(client, &url, shape, self.start_at).await {
-                        // A parent that does not exist has no children.
-                        Err(Error::Jira { status: 404, .. }) => self.parent = None,
-                        Err(e) => return Err(e),
-                        Ok((mut items, more)) => {
-                            self.start_at += items.len() as u64;
-                            if !more {
-                                self.parent = None;
-                            }
-                            for item in &mut items {
-                                if let Value::Object(map) = item {
-                                    map.insert(PARENT_MEMBER.into(), Value::String(parent.clone()));
-                                }
-                            }
-                            return Ok(Some(items));
-                        }
+                // The children of several parents are read at once, each parent's pages in turn.
+                let batch: Vec<String> = match self.queue.as_mut() {
+                    Some(queue) => {
+                        let n = concurrency.clamp(1, queue.len().max(1));
+                        queue.drain(..n.min(queue.len())).collect()
                     }
+                    None => Vec::new(),
+                };
+                if batch.is_empty() {
+                    self.finished = true;
+                    return Ok(None);
                 }
+                let results = join_all(
+                    batch
+                        .iter()
+                        .map(|parent| children(client, path, shape, parent)),
+                )
+                .await;
+                let mut items = Vec::new();
+                for result in results {
+                    items.extend(result?);
+                }
+                Ok(Some(items))
             }
         }
     }
@@ -162,14 +179,14 @@ async fn fetch(
     }
 }
 
-/// Every parent's key or id.
-async fn enumerate(client: &Client, parents: Parents) -> Result<Vec<String>> {
+/// Every parent's key or id (issues: those `jql` finds).
+async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Result<Vec<String>> {
     match parents {
         Parents::Issues => {
             let mut keys = Vec::new();
             let mut token: Option<String> = None;
             loop {
-                let mut body = json!({"jql": "project IS NOT EMPTY", "fields": ["id"], "maxResults": KEY_PAGE});
+                let mut body = json!({"jql": jql.unwrap_or("project IS NOT EMPTY"), "fields": ["id"], "maxResults": KEY_PAGE});
                 if let Some(t) = &token {
                     body["nextPageToken"] = Value::String(t.clone());
                 }

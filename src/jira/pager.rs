@@ -26,6 +26,7 @@ pub struct Pager {
     seen: HashSet<String>,
     requests: u64,
     listing: ListingState,
+    concurrency: usize,
 }
 
 impl Pager {
@@ -42,7 +43,14 @@ impl Pager {
             seen: HashSet::new(),
             requests: 0,
             listing: ListingState::default(),
+            concurrency: 1,
         }
+    }
+
+    /// How many parents' children a listing reads at once.
+    pub fn with_concurrency(mut self, concurrency: usize) -> Pager {
+        self.concurrency = concurrency.max(1);
+        self
     }
 
     /// Back to the first page (ReScan with the same parameters).
@@ -67,9 +75,16 @@ impl Pager {
         match &self.strategy {
             Strategy::Search(_) => self.next_search_page(client).await,
             Strategy::Keys(_) => self.next_bulk_page(client).await,
-            Strategy::Listing { listing, parents } => {
+            Strategy::Listing {
+                listing,
+                parents,
+                parent_jql,
+            } => {
                 self.requests += 1;
-                self.listing.next_page(client, *listing, parents).await
+                let jql = parent_jql.as_deref();
+                self.listing
+                    .next_page(client, *listing, parents, jql, self.concurrency)
+                    .await
             }
         }
     }

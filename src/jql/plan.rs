@@ -50,6 +50,9 @@ pub enum Strategy {
         listing: Listing,
         /// The parents to read.
         parents: Option<Vec<String>>,
+        /// For children of issues: the JQL that lists their issues (from conditions on the
+        /// children's `project_key` and `jql` columns).
+        parent_jql: Option<String>,
     },
 }
 
@@ -141,9 +144,28 @@ impl ScanPlan {
     /// The request, with operands resolved by `resolve`.
     pub fn strategy(&self, entity: Entity, resolve: &dyn Fn(&Arg) -> Resolved) -> Strategy {
         if !self.jql {
+            let query = Query {
+                clause: Clause::And(
+                    self.pushed
+                        .iter()
+                        .map(|p| build(entity, p, resolve))
+                        .collect(),
+                ),
+                order_by: Vec::new(),
+            };
+            let parent_jql = query.to_jql();
+            let parents = if !self.keys.is_empty() {
+                Some(self.lookup_keys(resolve))
+            } else if parent_jql.is_none() {
+                // The conditions exclude every issue.
+                Some(Vec::new())
+            } else {
+                None
+            };
             return Strategy::Listing {
                 listing: entity.listing(),
-                parents: (!self.keys.is_empty()).then(|| self.lookup_keys(resolve)),
+                parents,
+                parent_jql,
             };
         }
         if !self.keys.is_empty() {

@@ -442,3 +442,57 @@ pub fn more_entities() {
     ));
     assert!(same);
 }
+
+pub fn children_by_issue_predicates() {
+    let fake = Fake::start(80, 6);
+    fake.install("t31", TOKEN);
+    import(&fake, "e5", "e5", "");
+    let expected = |keys: Vec<String>| -> i64 {
+        keys.iter()
+            .map(|k| json_count(&fake, &format!("/rest/api/3/issue/{k}/comment"), "/total"))
+            .sum()
+    };
+    fake.clear_requests();
+    let n: i64 = one("SELECT count(*) FROM e5.comments WHERE project_key = 'SET'");
+    assert_eq!(
+        n,
+        expected(texts("SELECT key FROM t31_local WHERE project_key = 'SET'"))
+    );
+    let log = fake.requests();
+    let searches: Vec<&Value> = log
+        .iter()
+        .filter(|r| r["path"] == "/rest/api/3/search/jql")
+        .collect();
+    assert_eq!(searches.len(), 1, "{log:#?}");
+    assert_eq!(searches[0]["jql"], "project = \"SET\"");
+    assert!(log
+        .iter()
+        .filter(|r| r["path"] != "/rest/api/3/search/jql")
+        .all(|r| r["path"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("/rest/api/3/issue/SET-")));
+    // Children of several issues are fetched at once (max_concurrency, default 4).
+    let connections: std::collections::HashSet<u64> = log
+        .iter()
+        .filter_map(|r| r["connection"].as_u64())
+        .collect();
+    assert!(
+        connections.len() > 1,
+        "one connection only: {connections:?}"
+    );
+    let n: i64 = one("SELECT count(*) FROM e5.worklogs WHERE jql = 'project = \"OPS\" AND labels IS EMPTY' AND jql IS NOT NULL");
+    let keys = texts("SELECT key FROM t31_local WHERE project_key = 'OPS' AND labels = '{}'");
+    let worklogs: i64 = keys
+        .iter()
+        .map(|k| json_count(&fake, &format!("/rest/api/3/issue/{k}/worklog"), "/total"))
+        .sum();
+    assert_eq!(n, worklogs);
+    Spi::run("ALTER SERVER e5 OPTIONS (ADD max_concurrency '1')").unwrap();
+    fake.clear_requests();
+    let serial: i64 = one("SELECT count(*) FROM e5.comments WHERE project_key = 'SET'");
+    assert_eq!(
+        serial,
+        expected(texts("SELECT key FROM t31_local WHERE project_key = 'SET'"))
+    );
+}

@@ -79,6 +79,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn children_by_issue_predicates_concurrently() {
+        crate::e2e::entities::children_by_issue_predicates();
+    }
+
+    #[pg_test]
     fn child_entities_per_parent() {
         crate::e2e::entities::child_entities();
     }
