@@ -43,12 +43,7 @@ CREATE SERVER jira FOREIGN DATA WRAPPER jira_fdw
 CREATE USER MAPPING FOR CURRENT_USER SERVER jira
   OPTIONS (user 'tester@example.com', api_token 'tok-ABC123secret');
 CREATE SCHEMA jira;
-CREATE FOREIGN TABLE jira.issues (
-  id bigint, key text, project_key text, project_name text, issue_type_name text,
-  status_name text, status_category text, priority_name text, summary text, description text,
-  labels text[], assignee_account_id text, assignee_display_name text,
-  created timestamptz, updated timestamptz, due_date date, time_spent_seconds bigint, jql text
-) SERVER jira OPTIONS (entity 'issues');
+IMPORT FOREIGN SCHEMA jira FROM SERVER jira INTO jira OPTIONS (include_custom_fields 'true');
 CREATE TABLE teams (account_id text PRIMARY KEY, team text);
 SQL
 "${PSQL[@]}" -q -c "INSERT INTO teams SELECT DISTINCT assignee_account_id, 'team ' || (row_number() OVER ())::text FROM (SELECT DISTINCT assignee_account_id FROM jira.issues WHERE assignee_account_id IS NOT NULL) a"
@@ -60,6 +55,10 @@ run "SELECT key, project_name, labels, due_date FROM jira.issues WHERE key IN ('
 run "SELECT t.team, count(*) AS issues, round(sum(i.time_spent_seconds) / 3600.0, 1) AS hours FROM jira.issues i JOIN teams t ON t.account_id = i.assignee_account_id GROUP BY 1 ORDER BY 1;"
 run "EXPLAIN (VERBOSE, COSTS OFF) SELECT key, summary FROM jira.issues WHERE project_key IN ('SET', 'OPS') AND status_name = 'Done';"
 run "SELECT count(*) FROM jira.issues WHERE jql = 'project = OPS AND labels IS EMPTY';"
+run "SELECT key, team, story_points, tags FROM jira.issues WHERE team IS NOT NULL ORDER BY updated DESC LIMIT 5;"
+run "SELECT c.issue_key, c.author_display_name, left(c.body, 50) AS body FROM jira.comments c WHERE c.project_key = 'SET' ORDER BY c.created LIMIT 5;"
+run "SELECT b.name AS board, s.name AS sprint, s.state, count(si.key) AS issues FROM jira.boards b JOIN jira.sprints s ON s.board_id = b.id LEFT JOIN jira.sprint_issues si ON si.sprint_id = s.id GROUP BY 1, 2, 3 ORDER BY 1, 2;"
+run "SELECT count(*) AS tables FROM information_schema.foreign_tables WHERE foreign_table_schema = 'jira';"
 
 cat <<EOF2
 

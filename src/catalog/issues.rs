@@ -289,14 +289,7 @@ pub static COLUMNS: &[Column] = &[
     column!("custom_fields", Jsonb, ["*all"], Rule::None, |i| {
         super::custom::all_of(i)
     }),
-    Column {
-        name: "jql",
-        ty: PgType::Text,
-        fields: &[],
-        rule: Rule::Jql,
-        order: None,
-        source: Source::Jql,
-    },
+    super::JQL_COLUMN,
 ];
 
 #[cfg(test)]

@@ -141,21 +141,11 @@ const PARENT_PROJECT: Column = Column {
     source: Source::ParentProject,
 };
 
-/// `jql = '...'` on a child table chooses its parent issues.
-const PARENT_JQL: Column = Column {
-    name: "jql",
-    ty: PgType::Text,
-    fields: &[],
-    rule: Rule::Jql,
-    order: None,
-    source: Source::Jql,
-};
-
 /// The columns of a per-issue child table: the issue's key and project, the `jql` that selects
 /// the issues, then the child's own.
 macro_rules! per_issue {
     ($($column:expr),* $(,)?) => {
-        &[col!("issue_key", parent Text), PARENT_PROJECT, PARENT_JQL, $($column),*]
+        &[col!("issue_key", parent Text), PARENT_PROJECT, super::JQL_COLUMN, $($column),*]
     };
 }
 

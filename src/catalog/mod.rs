@@ -70,6 +70,17 @@ pub struct Column {
     pub source: Source,
 }
 
+/// The `jql` pseudo-column: on `issues` the JQL ANDed into the search, on issue children the
+/// JQL that chooses their issues; echoed in every row.
+pub const JQL_COLUMN: Column = Column {
+    name: "jql",
+    ty: PgType::Text,
+    fields: &[],
+    rule: Rule::Jql,
+    order: None,
+    source: Source::Jql,
+};
+
 /// What Jira can search on a column, and how exactly. See `jql::translate` for the operators
 /// each rule pushes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
