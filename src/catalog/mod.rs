@@ -6,6 +6,7 @@ pub mod custom;
 mod issues;
 mod listing;
 mod value;
+pub mod wiki;
 
 pub use listing::{Listing, Parents, Shape, PARENT_MEMBER};
 pub use value::{Cell, PgType};

@@ -181,12 +181,12 @@ pub fn json(value: Option<&Value>) -> Result<Cell> {
     })
 }
 
-/// Rich text: ADF documents (Cloud) are rendered to plain text; plain strings (Server's wiki
-/// markup) are kept as they are.
+/// Rich text: ADF documents (Cloud) and wiki markup strings (Server/DC, API v2) rendered to
+/// plain text.
 pub fn rich_text(column: &str, value: Option<&Value>) -> Result<Cell> {
     match value {
         None | Some(Value::Null) => Ok(Cell::Null),
-        Some(Value::String(s)) => Ok(Cell::Text(s.clone())),
+        Some(Value::String(s)) => Ok(Cell::Text(super::wiki::render(s))),
         Some(doc @ Value::Object(_)) => Ok(Cell::Text(super::adf::render(doc))),
         Some(v) => Err(conversion(column, v, "expected a document or a string")),
     }
@@ -241,8 +241,8 @@ mod tests {
         );
         assert!(date("c", Some(&json!("01/05/2024"))).is_err());
         assert_eq!(
-            rich_text("c", Some(&json!("h1. wiki"))).unwrap(),
-            Cell::Text("h1. wiki".into())
+            rich_text("c", Some(&json!("h1. wiki *markup*"))).unwrap(),
+            Cell::Text("wiki markup".into())
         );
     }
 
