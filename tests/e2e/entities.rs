@@ -58,12 +58,17 @@ pub fn import_foreign_schema() {
 /// Compares a list entity with the fake's JSON: same number of rows, and the same values of
 /// `column` read by Postgres' own JSON functions at `path`.
 fn same_as_json(table: &str, items: &[Value], column: &str, path: &str) {
+    same_as_json_where(table, "true", items, column, path);
+}
+
+/// `same_as_json` for the rows of `table` that satisfy `condition`.
+fn same_as_json_where(table: &str, condition: &str, items: &[Value], column: &str, path: &str) {
     let json = Value::Array(items.to_vec()).to_string().replace('\'', "''");
     let expected: Vec<String> = texts(&format!(
         "SELECT coalesce(e #>> '{{{path}}}', '<null>') FROM jsonb_array_elements('{json}'::jsonb) e ORDER BY 1"
     ));
     let actual: Vec<String> = texts(&format!(
-        "SELECT coalesce({column}::text, '<null>') FROM {table} ORDER BY 1"
+        "SELECT coalesce({column}::text, '<null>') FROM {table} WHERE {condition} ORDER BY 1"
     ));
     assert_eq!(actual, expected, "{table}.{column}");
 }
