@@ -1,63 +1,14 @@
 //! The reference-list, project, per-issue child and agile endpoints over real HTTP: shapes,
 //! paging, authentication, the request log and consistency with the issues.
 
-use fake_jira::{spawn, Config};
+mod common;
+
+use common::*;
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-const USER: &str = "tester@example.com";
-const TOKEN: &str = "tok-ABC123secret";
-
-async fn start(issues: usize) -> String {
-    start_seed(issues, 42).await
-}
-
-async fn start_seed(issues: usize, seed: u64) -> String {
-    let config = Config {
-        issues,
-        seed,
-        ..Config::default()
-    };
-    spawn(config).await.expect("server starts").0
-}
-
-/// GET with Basic auth; (status, body).
-async fn get(base: &str, path: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .get(format!("{base}{path}"))
-        .basic_auth(USER, Some(TOKEN))
-        .send()
-        .await
-        .expect("send");
-    let status = r.status().as_u16();
-    (status, r.json().await.expect("json body"))
-}
-
-async fn ok(base: &str, path: &str) -> Value {
-    let (status, body) = get(base, path).await;
-    assert_eq!(status, 200, "{path}: {body}");
-    body
-}
-
-async fn all_issues(base: &str) -> Vec<Value> {
-    reqwest::get(format!("{base}/_fake/issues"))
-        .await
-        .expect("send")
-        .json::<Vec<Value>>()
-        .await
-        .expect("issues")
-}
-
 fn is_str(v: &Value) -> bool {
     v.is_string()
-}
-
-fn keys(v: &Value) -> BTreeSet<String> {
-    v.as_object().expect("object").keys().cloned().collect()
-}
-
-fn set(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| s.to_string()).collect()
 }
 
 /// Every entry an issue field points at is in `list` with the same id, name and self link.

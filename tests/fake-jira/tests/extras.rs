@@ -2,56 +2,11 @@
 //! (transitions, watchers, votes, changelog), the administrative lists (project categories,
 //! roles, groups, filters, dashboards, workflows) and the agile issue endpoints, over HTTP.
 
-use fake_jira::{spawn, Config};
+mod common;
+
+use common::*;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap, HashSet};
-
-const USER: &str = "tester@example.com";
-const TOKEN: &str = "tok-ABC123secret";
-
-async fn start(issues: usize) -> String {
-    let config = Config {
-        issues,
-        seed: 42,
-        ..Config::default()
-    };
-    spawn(config).await.expect("server starts").0
-}
-
-/// GET with Basic auth; (status, body).
-async fn get(base: &str, path: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .get(format!("{base}{path}"))
-        .basic_auth(USER, Some(TOKEN))
-        .send()
-        .await
-        .expect("send");
-    let status = r.status().as_u16();
-    (status, r.json().await.expect("json body"))
-}
-
-async fn ok(base: &str, path: &str) -> Value {
-    let (status, body) = get(base, path).await;
-    assert_eq!(status, 200, "{path}: {body}");
-    body
-}
-
-async fn all_issues(base: &str) -> Vec<Value> {
-    reqwest::get(format!("{base}/_fake/issues"))
-        .await
-        .expect("send")
-        .json::<Vec<Value>>()
-        .await
-        .expect("issues")
-}
-
-fn keys(v: &Value) -> BTreeSet<String> {
-    v.as_object().expect("object").keys().cloned().collect()
-}
-
-fn set(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| s.to_string()).collect()
-}
+use std::collections::{HashMap, HashSet};
 
 fn arr(v: &Value) -> &Vec<Value> {
     v.as_array().expect("array")
