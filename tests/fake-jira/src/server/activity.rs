@@ -1,8 +1,9 @@
 //! Issue link types and per-issue activity: `GET /rest/api/3/issueLinkType` and, under
 //! `/rest/api/3/issue/{idOrKey}/`, `transitions`, `watchers`, `votes` and `changelog`.
 
+use super::children::issue_page;
 use super::errors::{jira_error, NO_ISSUE};
-use super::meta::{paged, paging};
+use super::meta::paged;
 use super::Shared;
 use crate::data::history::{changelog, voters, watchers};
 use crate::data::links::LINK_TYPES;
@@ -102,12 +103,9 @@ pub async fn issue_changelog(
     Path(id_or_key): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let (start, max) = match paging(q.as_deref(), 100, 100) {
+    let (start, max, index) = match issue_page(&state, &id_or_key, q.as_deref(), 100, 100) {
         Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let Some(index) = state.find_issue(&id_or_key) else {
-        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+        Err(e) => return *e,
     };
     let ds = &state.dataset;
     let issue = &ds.issues[index];

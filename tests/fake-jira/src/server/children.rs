@@ -12,6 +12,22 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+/// The paging parameters of a per-issue list and the issue's index, or the answer to give
+/// (400 for bad paging, 404 for an unknown issue).
+pub(super) fn issue_page(
+    state: &Shared,
+    id_or_key: &str,
+    q: Option<&str>,
+    default_max: i64,
+    cap: i64,
+) -> Result<(usize, usize, usize), Box<Response>> {
+    let (start, max) = paging(q, default_max, cap).map_err(|e| Box::new(e.into_response()))?;
+    let index = state
+        .find_issue(id_or_key)
+        .ok_or_else(|| Box::new(jira_error(StatusCode::NOT_FOUND, NO_ISSUE)))?;
+    Ok((start, max, index))
+}
+
 /// `GET /rest/api/3/issue/{idOrKey}/comment`: `maxResults` defaults to 50 (at most 100);
 /// `orderBy=-created` lists the newest first.
 pub async fn issue_comments(
@@ -19,12 +35,9 @@ pub async fn issue_comments(
     Path(id_or_key): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let (start, max) = match paging(q.as_deref(), 50, 100) {
+    let (start, max, index) = match issue_page(&state, &id_or_key, q.as_deref(), 50, 100) {
         Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let Some(index) = state.find_issue(&id_or_key) else {
-        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+        Err(e) => return *e,
     };
     let pairs = params::pairs(q.as_deref());
     let ds = &state.dataset;
@@ -63,12 +76,9 @@ pub async fn issue_worklogs(
     Path(id_or_key): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let (start, max) = match paging(q.as_deref(), 5000, 5000) {
+    let (start, max, index) = match issue_page(&state, &id_or_key, q.as_deref(), 5000, 5000) {
         Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let Some(index) = state.find_issue(&id_or_key) else {
-        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+        Err(e) => return *e,
     };
     let ds = &state.dataset;
     let issue = &ds.issues[index];
