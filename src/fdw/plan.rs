@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::interrupt::wait;
 use super::nodes::list_ptrs;
-use super::quals::Converter;
+use super::quals::{column_of, var_attno, Converter};
 use super::report::OrRaise;
 use super::table::{self, TableDef};
 use crate::catalog::{fields_for, Column, Rule};
@@ -286,7 +286,7 @@ unsafe fn pushable_order(
             }
             let column = list_ptrs((*ec).ec_members).into_iter().find_map(|m| {
                 let em = m as *mut pg_sys::EquivalenceMember;
-                let column = own_column((*em).em_expr as *mut pg_sys::Node, baserel, def)?;
+                let column = column_of((*em).em_expr as *mut pg_sys::Node, (*baserel).relid, def)?;
                 column.order.map(|_| column)
             })?;
             let type_oid = table::type_oid(column.ty);
@@ -308,31 +308,6 @@ unsafe fn pushable_order(
     }
 }
 
-/// The column of a plain Var of `baserel` (under relabeling).
-unsafe fn own_column(
-    mut node: *mut pg_sys::Node,
-    baserel: *mut pg_sys::RelOptInfo,
-    def: &TableDef,
-) -> Option<&'static Column> {
-    // SAFETY: tags are checked before casting.
-    unsafe {
-        while (*node).type_ == pg_sys::NodeTag::T_RelabelType {
-            node = (*(node as *mut pg_sys::RelabelType)).arg as *mut pg_sys::Node;
-        }
-        if (*node).type_ != pg_sys::NodeTag::T_Var {
-            return None;
-        }
-        let var = node as *mut pg_sys::Var;
-        if (*var).varno as pg_sys::Index != (*baserel).relid
-            || (*var).varlevelsup != 0
-            || (*var).varattno < 1
-        {
-            return None;
-        }
-        *def.columns.get((*var).varattno as usize - 1)?
-    }
-}
-
 /// Callback of generate_implied_equalities_for_column: does `em` stand for our attribute
 /// `*arg`?
 #[pgrx::pg_guard]
@@ -343,19 +318,10 @@ unsafe extern "C-unwind" fn matches_attribute(
     em: *mut pg_sys::EquivalenceMember,
     arg: *mut c_void,
 ) -> bool {
-    // SAFETY: arg points at the i16 attribute number passed by `join_paths`; tags are checked.
+    // SAFETY: arg points at the i16 attribute number passed by `join_paths`; em_expr is an
+    // expression node.
     unsafe {
-        let mut node = (*em).em_expr as *mut pg_sys::Node;
-        while (*node).type_ == pg_sys::NodeTag::T_RelabelType {
-            node = (*(node as *mut pg_sys::RelabelType)).arg as *mut pg_sys::Node;
-        }
-        if (*node).type_ != pg_sys::NodeTag::T_Var {
-            return false;
-        }
-        let var = node as *mut pg_sys::Var;
-        (*var).varno as pg_sys::Index == (*rel).relid
-            && (*var).varlevelsup == 0
-            && (*var).varattno == *(arg as *const i16)
+        var_attno((*em).em_expr as *mut pg_sys::Node, (*rel).relid) == Some(*(arg as *const i16))
     }
 }
 

@@ -174,21 +174,8 @@ impl<'a> Converter<'a> {
 
     /// The catalog column of a plain Var of this relation (under binary-compatible relabeling).
     unsafe fn column(&self, node: *mut pg_sys::Node) -> Option<&'static Column> {
-        // SAFETY: tags are checked before casting.
-        unsafe {
-            let node = strip_relabel(node);
-            if (*node).type_ != pg_sys::NodeTag::T_Var {
-                return None;
-            }
-            let var = node as *mut pg_sys::Var;
-            if (*var).varno as pg_sys::Index != self.relid
-                || (*var).varlevelsup != 0
-                || (*var).varattno < 1
-            {
-                return None;
-            }
-            *self.def.columns.get((*var).varattno as usize - 1)?
-        }
+        // SAFETY: guaranteed by the caller (an expression node).
+        unsafe { column_of(node, self.relid, self.def) }
     }
 
     /// An operand of the right type: a constant, or an expression that does not depend on this
@@ -247,6 +234,41 @@ unsafe fn binary(
         };
         Some((name, left as *mut pg_sys::Node, right as *mut pg_sys::Node))
     }
+}
+
+/// The attribute number of a plain Var of range table entry `relid` at this query level
+/// (under binary-compatible relabeling).
+///
+/// # Safety
+/// `node` must be a valid expression node.
+pub unsafe fn var_attno(node: *mut pg_sys::Node, relid: pg_sys::Index) -> Option<i16> {
+    // SAFETY: tags are checked before casting.
+    unsafe {
+        let node = strip_relabel(node);
+        if (*node).type_ != pg_sys::NodeTag::T_Var {
+            return None;
+        }
+        let var = node as *mut pg_sys::Var;
+        ((*var).varno as pg_sys::Index == relid && (*var).varlevelsup == 0)
+            .then_some((*var).varattno)
+    }
+}
+
+/// The catalog column of a plain Var of range table entry `relid`.
+///
+/// # Safety
+/// `node` must be a valid expression node.
+pub unsafe fn column_of(
+    node: *mut pg_sys::Node,
+    relid: pg_sys::Index,
+    def: &TableDef,
+) -> Option<&'static Column> {
+    // SAFETY: guaranteed by the caller.
+    let attno = unsafe { var_attno(node, relid) }?;
+    if attno < 1 {
+        return None;
+    }
+    *def.columns.get(attno as usize - 1)?
 }
 
 unsafe fn strip_relabel(mut node: *mut pg_sys::Node) -> *mut pg_sys::Node {
