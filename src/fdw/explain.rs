@@ -9,8 +9,7 @@ use super::nodes::list_ptrs;
 use super::plan::{decode, shown_as};
 use super::report::OrRaise;
 use super::scan::ScanState;
-use super::table;
-use crate::catalog::Listing;
+use crate::catalog::{Entity, Listing};
 use crate::jql::Strategy;
 
 fn property(label: &str, value: &str, es: *mut pg_sys::ExplainState) {
@@ -31,8 +30,7 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
     unsafe {
         let plan = (*node).ss.ps.plan as *mut pg_sys::ForeignScan;
         let data = decode(plan).or_raise();
-        let relid = (*(*node).ss.ss_currentRelation).rd_id;
-        let entity = table::load(relid).or_raise().entity;
+        let entity = Entity::parse(&data.entity).or_raise();
         // Runtime operands are shown as Postgres shows expressions elsewhere in the plan.
         let labels: Vec<String> = list_ptrs((*plan).fdw_exprs)
             .into_iter()

@@ -21,6 +21,8 @@ use crate::jql::{Arg, Disposition, Resolved, ScanPlan, Strategy};
 /// Everything the executor needs, decided at plan time.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanData {
+    /// The entity's name, so EXPLAIN need not read the table definition again.
+    pub entity: String,
     /// What is sent to Jira.
     pub scan: ScanPlan,
     /// The Jira fields requested.
@@ -519,6 +521,7 @@ pub unsafe extern "C-unwind" fn get_foreign_plan(
             .filter_map(|a| state.def.columns.get(a - 1).copied().flatten())
             .collect();
         let data = PlanData {
+            entity: state.def.entity.name().to_string(),
             scan,
             fields: fields_for(&columns),
             attnums,
