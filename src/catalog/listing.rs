@@ -38,6 +38,8 @@ pub enum Parents {
     Sprints,
     /// Every group's id.
     Groups,
+    /// Every custom field with options (select lists, radio buttons, checkboxes).
+    OptionFields,
 }
 
 /// Where an entity's rows come from.
@@ -61,10 +63,24 @@ pub enum Listing {
         /// How to find every parent.
         parents: Parents,
     },
+    /// Two levels: each parent's groups at `outer` (a custom field's contexts), then each
+    /// group's items at `inner` (`{}` the parent, `{group}` the group's id). Items carry their
+    /// group in [`GROUP_MEMBER`].
+    Nested {
+        /// The groups' path, with `{}`.
+        outer: &'static str,
+        /// The items' path, with `{}` and `{group}`.
+        inner: &'static str,
+        /// How to find every parent.
+        parents: Parents,
+    },
 }
 
 /// The member each child item carries its parent's key in.
 pub const PARENT_MEMBER: &str = "__jira_fdw_parent";
+
+/// The member each item of a nested listing carries its group (a context) in.
+pub const GROUP_MEMBER: &str = "__jira_fdw_group";
 
 /// Reads the value at a JSON pointer, converted for the column's type.
 pub fn read_pointer(column: &Column, pointer: &str, item: &Value) -> Result<Cell> {
@@ -113,6 +129,16 @@ macro_rules! col {
             rule: Rule::None,
             order: None,
             source: Source::RichText($pointer),
+        }
+    };
+    ($name:literal, since $ty:ident, $pointer:literal) => {
+        Column {
+            name: $name,
+            ty: PgType::$ty,
+            fields: &[],
+            rule: Rule::UpdatedSince,
+            order: None,
+            source: Source::Pointer($pointer),
         }
     };
     ($name:literal, parent $ty:ident) => {
@@ -285,7 +311,7 @@ pub static WORKLOGS: &[Column] = per_issue![
     col!("time_spent", Text, "/timeSpent"),
     col!("time_spent_seconds", Int8, "/timeSpentSeconds"),
     col!("created", Timestamptz, "/created"),
-    col!("updated", Timestamptz, "/updated"),
+    col!("updated", since Timestamptz, "/updated"),
 ];
 
 /// `project_components`: `GET /rest/api/3/project/{key}/components` for each project.
@@ -495,3 +521,25 @@ pub static SPRINT_ISSUES: &[Column] = agile_issue_columns!("sprint_id");
 
 /// `backlog_issues`: `GET /rest/agile/1.0/board/{id}/backlog` for each scrum board.
 pub static BACKLOG_ISSUES: &[Column] = agile_issue_columns!("board_id");
+
+/// `custom_field_options`: for each select custom field, each context
+/// (`GET /rest/api/3/field/{id}/context`) and its options (`.../context/{id}/option`).
+pub static CUSTOM_FIELD_OPTIONS: &[Column] = &[
+    col!("field_id", parent Text),
+    col!("context_id", Int8, "/__jira_fdw_group/id"),
+    col!("context_name", Text, "/__jira_fdw_group/name"),
+    col!(
+        "is_global_context",
+        Bool,
+        "/__jira_fdw_group/isGlobalContext"
+    ),
+    col!(
+        "is_any_issue_type",
+        Bool,
+        "/__jira_fdw_group/isAnyIssueType"
+    ),
+    col!("id", Int8, "/id"),
+    col!("value", Text, "/value"),
+    col!("disabled", Bool, "/disabled"),
+    col!("parent_option_id", Int8, "/optionId"),
+];

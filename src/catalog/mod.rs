@@ -8,7 +8,7 @@ mod listing;
 mod value;
 pub mod wiki;
 
-pub use listing::{Listing, Parents, Shape, PARENT_MEMBER};
+pub use listing::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 pub use value::{Cell, PgType};
 
 use serde_json::Value;
@@ -121,6 +121,9 @@ pub enum Rule {
     /// The parent's key of a per-parent entity (`comments.issue_key`): `=`/`IN` at the top
     /// level choose the parents to read.
     Parent,
+    /// A worklog's update time: a top-level lower bound (`>=`, `>`, `=`) reads only the
+    /// worklogs updated since then (`/worklog/updated`), rechecked locally.
+    UpdatedSince,
 }
 
 /// A table kind, named by the foreign table's `entity` option.
@@ -198,6 +201,8 @@ pub enum Entity {
     SprintIssues,
     /// Backlogs of scrum boards.
     BacklogIssues,
+    /// Options of select custom fields, per context.
+    CustomFieldOptions,
 }
 
 /// Every entity with its name, columns and listing.
@@ -536,6 +541,16 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
                 path: "/rest/agile/1.0/board/{}/backlog?fields=summary,status,issuetype,assignee",
                 shape: Shape::Pages("issues"),
                 parents: Parents::ScrumBoards,
+            },
+        ),
+        (
+            Entity::CustomFieldOptions,
+            "custom_field_options",
+            CUSTOM_FIELD_OPTIONS,
+            Listing::Nested {
+                outer: "/rest/api/3/field/{}/context",
+                inner: "/rest/api/3/field/{}/context/{group}/option",
+                parents: Parents::OptionFields,
             },
         ),
     ]

@@ -68,6 +68,11 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                 Listing::List { path, .. } => property("Jira Strategy", &format!("GET {path}"), es),
                 Listing::PerParent {
                     path, parents: all, ..
+                }
+                | Listing::Nested {
+                    inner: path,
+                    parents: all,
+                    ..
                 } => {
                     property("Jira Strategy", &format!("GET {path} per parent"), es);
                     let shown = match (parents, parent_jql) {
@@ -81,6 +86,14 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                 }
                 Listing::Issues => {}
             },
+            Strategy::WorklogsUpdated(since) => {
+                property(
+                    "Jira Strategy",
+                    "GET /rest/api/3/worklog/updated, POST /rest/api/3/worklog/list",
+                    es,
+                );
+                property("Jira Updated After", &since.to_string(), es);
+            }
         }
         if let Some(limit) = data.scan.limit {
             property("Jira Limit", &limit.to_string(), es);

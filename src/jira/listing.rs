@@ -7,7 +7,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 use super::Client;
-use crate::catalog::{Listing, Parents, Shape, PARENT_MEMBER};
+use crate::catalog::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 use crate::error::{Error, Result};
 
 /// Everything but RFC 3986's unreserved characters is escaped: parent keys in path segments,
@@ -22,6 +22,15 @@ pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 const PAGE: u64 = 100;
 /// Keys per page when enumerating issues (only keys are requested).
 const KEY_PAGE: u64 = 1000;
+
+/// The custom field types (the part after the plugin key) whose values are options.
+const OPTION_FIELD_TYPES: &[&str] = &[
+    "select",
+    "multiselect",
+    "radiobuttons",
+    "multicheckboxes",
+    "cascadingselect",
+];
 
 /// Where a listing stands.
 #[derive(Default)]
@@ -80,9 +89,10 @@ impl ListingState {
                 Ok(Some(items))
             }
             Listing::PerParent {
-                path,
-                shape,
-                parents: source,
+                parents: source, ..
+            }
+            | Listing::Nested {
+                parents: source, ..
             } => {
                 if self.queue.is_none() {
                     self.queue = Some(match parents {
@@ -105,7 +115,7 @@ impl ListingState {
                 let results = join_all(
                     batch
                         .iter()
-                        .map(|parent| children(client, path, shape, parent)),
+                        .map(|parent| children_of(client, listing, parent)),
                 )
                 .await;
                 let mut items = Vec::new();
@@ -115,6 +125,38 @@ impl ListingState {
                 Ok(Some(items))
             }
         }
+    }
+}
+
+/// The children of one parent in a per-parent or nested listing.
+async fn children_of(client: &Client, listing: Listing, parent: &str) -> Result<Vec<Value>> {
+    match listing {
+        Listing::PerParent { path, shape, .. } => children(client, path, shape, parent).await,
+        Listing::Nested { outer, inner, .. } => {
+            let groups = children(client, outer, Shape::Pages("values"), parent).await?;
+            let mut all = Vec::new();
+            for mut group in groups {
+                let id = group.get("id").map(id_text).unwrap_or_default();
+                let path =
+                    inner.replace("{group}", &utf8_percent_encode(&id, UNRESERVED).to_string());
+                let items = match children(client, &path, Shape::Pages("values"), parent).await {
+                    // A field named by the query that has no options (not a select list).
+                    Err(Error::Jira { status: 400, .. }) => Vec::new(),
+                    other => other?,
+                };
+                if let Value::Object(map) = &mut group {
+                    map.remove(PARENT_MEMBER);
+                }
+                all.extend(items.into_iter().map(|mut item| {
+                    if let Value::Object(map) = &mut item {
+                        map.insert(GROUP_MEMBER.into(), group.clone());
+                    }
+                    item
+                }));
+            }
+            Ok(all)
+        }
+        Listing::Issues | Listing::List { .. } => Ok(Vec::new()),
     }
 }
 
@@ -230,6 +272,20 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
                 g.get("groupId").and_then(Value::as_str).map(str::to_string)
             })
             .await
+        }
+        Parents::OptionFields => {
+            let (fields, _) = fetch(client, "/rest/api/3/field", Shape::Array, 0).await?;
+            Ok(fields
+                .iter()
+                .filter(|f| f.get("custom").and_then(Value::as_bool) == Some(true))
+                .filter(|f| {
+                    f.pointer("/schema/custom")
+                        .and_then(Value::as_str)
+                        .and_then(|c| c.rsplit_once(':'))
+                        .is_some_and(|(_, kind)| OPTION_FIELD_TYPES.contains(&kind))
+                })
+                .filter_map(|f| f.get("id").and_then(Value::as_str).map(str::to_string))
+                .collect())
         }
         Parents::Sprints => {
             let mut sprints = Vec::new();

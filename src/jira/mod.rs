@@ -5,6 +5,7 @@ mod client;
 mod listing;
 mod pager;
 mod runtime;
+mod worklogs;
 
 pub use client::Client;
 pub use listing::UNRESERVED;

@@ -5,9 +5,10 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 
 use super::listing::ListingState;
+use super::worklogs::UpdatedWorklogs;
 use super::Client;
 use crate::error::{Error, Result};
-use crate::jql::Strategy;
+use crate::jql::{Literal, Strategy};
 
 /// `issue/bulkfetch` takes at most this many ids or keys per request.
 pub const BULK_FETCH_LIMIT: usize = 100;
@@ -26,6 +27,7 @@ pub struct Pager {
     seen: HashSet<String>,
     requests: u64,
     listing: ListingState,
+    worklogs: Option<UpdatedWorklogs>,
     concurrency: usize,
 }
 
@@ -43,6 +45,7 @@ impl Pager {
             seen: HashSet::new(),
             requests: 0,
             listing: ListingState::default(),
+            worklogs: None,
             concurrency: 1,
         }
     }
@@ -60,6 +63,7 @@ impl Pager {
         self.finished = false;
         self.seen.clear();
         self.listing = ListingState::default();
+        self.worklogs = None;
     }
 
     /// Requests made so far, for EXPLAIN ANALYZE.
@@ -85,6 +89,26 @@ impl Pager {
                 self.listing
                     .next_page(client, *listing, parents, jql, self.concurrency)
                     .await
+            }
+            Strategy::WorklogsUpdated(since) => {
+                let Literal::Int(since) = since else {
+                    return Err(Error::Connection(
+                        "a worklog time bound was not known when the scan started".into(),
+                    ));
+                };
+                if *since == i64::MAX {
+                    self.finished = true;
+                    return Ok(None);
+                }
+                self.requests += 1;
+                let since = *since;
+                let concurrency = self.concurrency;
+                let worklogs = self
+                    .worklogs
+                    .get_or_insert_with(|| UpdatedWorklogs::new(since));
+                let page = worklogs.next_page(client, concurrency).await?;
+                self.finished = page.is_none();
+                Ok(page)
             }
         }
     }

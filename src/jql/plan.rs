@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::predicate::{Arg, Op, Pred, Scalar, Value};
 use super::translate::{build, classify, Resolved};
-use super::{Clause, Field, Query};
+use super::{Clause, Field, Literal, Query};
 use crate::catalog::{Entity, Listing, Rule};
 
 /// How a conjunct of the WHERE clause is handled.
@@ -34,6 +34,9 @@ pub struct ScanPlan {
     pub jql_echo: Option<Arg>,
     /// Whether the entity is searched with JQL (issues) rather than listed.
     pub jql: bool,
+    /// Lower bounds on a worklog's update time (`Rule::UpdatedSince`).
+    #[serde(default)]
+    pub since: Vec<Pred>,
 }
 
 /// How a scan finds its rows, with every value known.
@@ -54,6 +57,14 @@ pub enum Strategy {
         /// children's `project_key` and `jql` columns).
         parent_jql: Option<String>,
     },
+    /// The worklogs updated after this time (epoch ms; a placeholder in EXPLAIN), read with
+    /// `/worklog/updated` and `/worklog/list`.
+    WorklogsUpdated(Literal),
+}
+
+fn is_since_bound(entity: Entity, pred: &Pred) -> bool {
+    matches!(pred, Pred::Cmp { column, op: Op::Eq | Op::Ge | Op::Gt, .. }
+        if entity.column(column).is_ok_and(|c| c.rule == Rule::UpdatedSince))
 }
 
 fn is_key_lookup(entity: Entity, pred: &Pred) -> bool {
@@ -86,6 +97,7 @@ impl ScanPlan {
             limit: None,
             jql_echo: None,
             jql: entity.listing() == Listing::Issues,
+            since: Vec::new(),
         };
         let lookups: Vec<bool> = conjuncts
             .iter()
@@ -118,6 +130,10 @@ impl ScanPlan {
                 // Bulk fetch cannot filter, so everything else is checked locally, except the
                 // raw JQL echo, which holds by construction only when sent; keep it local too.
                 Disposition::Local
+            } else if is_since_bound(entity, pred) {
+                // `/worklog/updated` answers "after", at millisecond precision: a superset.
+                plan.since.push(pred.clone());
+                Disposition::Superset
             } else {
                 match classify(entity, pred) {
                     Some(exact) => {
@@ -153,6 +169,9 @@ impl ScanPlan {
                 ),
                 order_by: Vec::new(),
             };
+            if self.keys.is_empty() && self.pushed.is_empty() && !self.since.is_empty() {
+                return Strategy::WorklogsUpdated(self.since_bound(resolve));
+            }
             let parent_jql = query.to_jql();
             let parents = if !self.keys.is_empty() {
                 Some(self.lookup_keys(resolve))
@@ -186,6 +205,27 @@ impl ScanPlan {
             })
             .collect();
         Strategy::Search(Query { clause, order_by })
+    }
+
+    /// The latest of the `since` bounds, in epoch milliseconds, one less so that Jira's
+    /// "updated after" includes the bound's own millisecond. A NULL bound matches no row.
+    fn since_bound(&self, resolve: &dyn Fn(&Arg) -> Resolved) -> Literal {
+        let mut latest: Option<i64> = None;
+        for pred in &self.since {
+            let Pred::Cmp { arg, .. } = pred else {
+                continue;
+            };
+            match resolve(arg) {
+                Resolved::Value(Value::One(Scalar::Micros(us))) => {
+                    let ms = (us.div_euclid(1000) - 1).max(0);
+                    latest = Some(latest.map_or(ms, |l| l.max(ms)));
+                }
+                Resolved::Placeholder(label) => return Literal::Placeholder(label),
+                // NULL (or a type the column cannot have): nothing is updated after it.
+                _ => return Literal::Int(i64::MAX),
+            }
+        }
+        Literal::Int(latest.unwrap_or(0))
     }
 
     /// The intersection of the key conjuncts' values.

@@ -170,7 +170,7 @@ fn field_of(rule: Rule) -> Option<Field> {
         | Rule::Text(field) => Some(Field(field)),
         Rule::Id => Some(Field("id")),
         Rule::Key => Some(Field("key")),
-        Rule::None | Rule::Jql | Rule::Parent => None,
+        Rule::None | Rule::Jql | Rule::Parent | Rule::UpdatedSince => None,
     }
 }
 

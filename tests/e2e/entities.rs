@@ -501,3 +501,154 @@ pub fn children_by_issue_predicates() {
         expected(texts("SELECT key FROM t31_local WHERE project_key = 'SET'"))
     );
 }
+
+fn paths(fake: &Fake) -> Vec<String> {
+    fake.requests()
+        .iter()
+        .filter_map(|r| r["path"].as_str().map(str::to_string))
+        .collect()
+}
+
+pub fn custom_field_options() {
+    let fake = Fake::start(20, 12);
+    import(&fake, "e6", "e6", "LIMIT TO (custom_field_options, issues)");
+    // Every select field (only "Team" here), each of its contexts, each context's options.
+    fake.clear_requests();
+    let all = texts("SELECT context_id || ':' || id || ':' || value FROM e6.custom_field_options ORDER BY context_id, id");
+    assert_eq!(all.len(), 8, "{all:?}");
+    assert_eq!(
+        paths(&fake),
+        vec![
+            "/rest/api/3/field",
+            "/rest/api/3/field/customfield_10011/context",
+            "/rest/api/3/field/customfield_10011/context/10400/option",
+            "/rest/api/3/field/customfield_10011/context/10401/option",
+        ]
+    );
+    // By field: the field list is not read.
+    fake.clear_requests();
+    let mobile = texts(
+        "SELECT value || coalesce(' under ' || parent_option_id, '') || CASE WHEN disabled THEN ' (disabled)' ELSE '' END \
+         FROM e6.custom_field_options WHERE field_id = 'customfield_10011' AND NOT is_global_context ORDER BY id",
+    );
+    assert_eq!(
+        mobile,
+        vec![
+            "iOS",
+            "Android",
+            "Legacy 'Symbian' (disabled)",
+            "Tablets under 10311"
+        ]
+    );
+    assert!(!paths(&fake).contains(&"/rest/api/3/field".to_string()));
+    // A field without options and a field that does not exist have no rows.
+    let none: i64 = one(
+        "SELECT count(*) FROM e6.custom_field_options WHERE field_id IN ('customfield_10010', 'customfield_99999')",
+    );
+    assert_eq!(none, 0);
+    // The values issues carry are options of the field's default context.
+    let orphans: i64 = one(
+        "SELECT count(*) FROM e6.issues i WHERE i.fields->'customfield_10011'->>'value' IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM e6.custom_field_options o WHERE o.field_id = 'customfield_10011' AND o.is_global_context \
+          AND o.value = i.fields->'customfield_10011'->>'value')",
+    );
+    assert_eq!(orphans, 0);
+}
+
+pub fn worklogs_updated_since() {
+    let fake = Fake::start(80, 13);
+    import(&fake, "e7", "e7", "LIMIT TO (worklogs)");
+    let everything = |condition: &str| {
+        texts(&format!(
+            "SELECT w::text FROM e7.worklogs w WHERE {condition} ORDER BY id"
+        ))
+    };
+    // The oracle: every issue's worklogs, filtered by Postgres.
+    let all = texts("SELECT w::text FROM e7.worklogs w ORDER BY id");
+    assert!(all.len() > 30, "{}", all.len());
+    let bound: String = one(
+        "SELECT updated::text FROM (SELECT updated FROM e7.worklogs ORDER BY updated) u \
+         OFFSET (SELECT count(*) / 2 FROM e7.worklogs) LIMIT 1",
+    );
+    let bound_ms: i64 = one(&format!(
+        "SELECT (extract(epoch FROM '{bound}'::timestamptz) * 1000)::bigint"
+    ));
+    let oracle = texts(&format!(
+        "SELECT w::text FROM (SELECT * FROM e7.worklogs OFFSET 0) w WHERE updated >= '{bound}' ORDER BY id"
+    ));
+    assert!(!oracle.is_empty() && oracle.len() < all.len());
+    fake.clear_requests();
+    assert_eq!(everything(&format!("updated >= '{bound}'")), oracle);
+    let log = fake.requests();
+    let listed: Vec<&Value> = log
+        .iter()
+        .filter(|r| r["path"] == "/rest/api/3/worklog/updated")
+        .collect();
+    assert_eq!(listed.len(), 1, "{log:#?}");
+    assert_eq!(listed[0]["query"], format!("since={}", bound_ms - 1));
+    assert!(log.iter().any(|r| r["path"] == "/rest/api/3/worklog/list"));
+    // The issues updated since the last listed worklog are read one by one; nothing else is.
+    let until = fake.jira_json(&format!(
+        "/rest/api/3/worklog/updated?since={}",
+        bound_ms - 1
+    ))["until"]
+        .as_i64()
+        .expect("until");
+    let searches: Vec<String> = fake.searched_jql();
+    assert_eq!(searches, vec![format!("updated >= {until}")]);
+    let per_issue = log
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/worklog")))
+        .count();
+    assert!(per_issue <= 3, "{per_issue} issues read one by one");
+    let plan = super::support::explain(&format!(
+        "SELECT id FROM e7.worklogs WHERE updated >= '{bound}'"
+    ));
+    assert!(
+        plan.contains(
+            "Jira Strategy: GET /rest/api/3/worklog/updated, POST /rest/api/3/worklog/list"
+        ) && plan.contains(&format!("Jira Updated After: {}", bound_ms - 1))
+            && plan.contains("Filter: (worklogs.updated >="),
+        "{plan}"
+    );
+    // Jira leaves out the minute before the request: the issues updated since then complete it.
+    let youngest: i64 =
+        one("SELECT (extract(epoch FROM max(updated)) * 1000)::bigint FROM e7.worklogs");
+    fake.post_json(
+        "/_fake/clock",
+        serde_json::json!({ "now": youngest + 30_000 }),
+    );
+    let listed_now = fake.jira_json(&format!(
+        "/rest/api/3/worklog/updated?since={}",
+        bound_ms - 1
+    ))["values"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!(listed_now < oracle.len(), "the fake's clock hides nothing");
+    fake.clear_requests();
+    assert_eq!(everything(&format!("updated >= '{bound}'")), oracle);
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/worklog"))),
+        "the last minute was not read per issue"
+    );
+    // With a parameter, `>`, two bounds, NULL, and a key (which reads that issue instead).
+    Spi::run(&format!(
+        "PREPARE wl(timestamptz) AS SELECT w::text FROM e7.worklogs w WHERE updated > $1 AND updated >= '{bound}'::timestamptz - interval '1 day' ORDER BY id"
+    ))
+    .unwrap();
+    let later = texts(&format!(
+        "SELECT w::text FROM (SELECT * FROM e7.worklogs OFFSET 0) w WHERE updated > '{bound}' ORDER BY id"
+    ));
+    assert_eq!(texts(&format!("EXECUTE wl('{bound}')")), later);
+    assert!(everything("updated >= NULL::timestamptz").is_empty());
+    let key: String = one("SELECT issue_key FROM e7.worklogs ORDER BY updated DESC LIMIT 1");
+    fake.clear_requests();
+    let by_key = everything(&format!("updated >= '{bound}' AND issue_key = '{key}'"));
+    assert!(!by_key.is_empty());
+    assert_eq!(
+        paths(&fake),
+        vec![format!("/rest/api/3/issue/{key}/worklog")]
+    );
+}

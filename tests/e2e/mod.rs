@@ -2,6 +2,7 @@
 //! over HTTP. Each test starts its own fake, so request logs and faults never mix.
 
 mod auth;
+mod columns;
 mod differential;
 mod entities;
 mod support;
@@ -81,6 +82,21 @@ mod tests {
     #[pg_test]
     fn children_by_issue_predicates_concurrently() {
         crate::e2e::entities::children_by_issue_predicates();
+    }
+
+    #[pg_test]
+    fn custom_field_options_per_field_and_context() {
+        crate::e2e::entities::custom_field_options();
+    }
+
+    #[pg_test]
+    fn worklogs_updated_since_read_incrementally() {
+        crate::e2e::entities::worklogs_updated_since();
+    }
+
+    #[pg_test]
+    fn every_column_of_every_entity_equals_the_jira_json() {
+        crate::e2e::columns::every_column_of_every_entity();
     }
 
     #[pg_test]

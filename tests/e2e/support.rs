@@ -99,6 +99,11 @@ impl Fake {
         self.http(reqwest::Method::POST, path, None);
     }
 
+    /// `POST path` with a JSON body on the fake (control endpoints).
+    pub fn post_json(&self, path: &str, body: Value) {
+        self.http(reqwest::Method::POST, path, Some(body));
+    }
+
     /// `DELETE path` on the fake (control endpoints).
     pub fn delete(&self, path: &str) {
         self.http(reqwest::Method::DELETE, path, None);

@@ -86,3 +86,24 @@ pub async fn expire_sessions(State(state): State<Shared>) -> Response {
     state.sessions.expire_all();
     StatusCode::NO_CONTENT.into_response()
 }
+
+/// `POST /_fake/clock {"now": ms}`: the time the fake takes as now (what `/worklog/updated`
+/// leaves out as "the last minute" depends on it).
+pub async fn set_clock(State(state): State<Shared>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("now").and_then(Value::as_i64))
+    {
+        Some(now) => {
+            state.set_clock(Some(now));
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => bad_request("Expected {\"now\": <epoch milliseconds>}."),
+    }
+}
+
+/// `DELETE /_fake/clock`: back to the system clock.
+pub async fn reset_clock(State(state): State<Shared>) -> Response {
+    state.set_clock(None);
+    StatusCode::NO_CONTENT.into_response()
+}

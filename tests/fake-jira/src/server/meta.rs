@@ -156,7 +156,18 @@ pub async fn users_search(State(state): State<Shared>, RawQuery(q): RawQuery) ->
         .iter()
         .skip(start)
         .take(max)
-        .map(|u| user_json(&state.base_url, u))
+        .map(|u| {
+            // The user list shows the locale where the profile is visible (as the time zone).
+            let mut v = user_json(&state.base_url, u);
+            if let Some(tz) = &u.time_zone {
+                v["locale"] = json!(if tz.starts_with("Europe/") {
+                    "fr_FR"
+                } else {
+                    "en_US"
+                });
+            }
+            v
+        })
         .collect();
     Json(Value::Array(users)).into_response()
 }

@@ -11,6 +11,7 @@ mod counters;
 mod creds;
 mod errors;
 mod faults;
+mod field_options;
 mod issues;
 mod lists;
 mod log;
@@ -69,6 +70,8 @@ pub struct AppState {
     sso: sso::SsoStore,
     /// Counters of authentication events for `GET /_fake/auth`.
     counters: counters::AuthCounters,
+    /// The time (epoch ms) the fake takes as now, when a test set one (`/_fake/clock`).
+    clock: Mutex<Option<i64>>,
 }
 
 impl AppState {
@@ -99,6 +102,23 @@ impl AppState {
             oauth1: oauth1::OAuth1Store::default(),
             sso: sso::SsoStore::default(),
             counters: counters::AuthCounters::default(),
+            clock: Mutex::new(None),
+        }
+    }
+
+    /// Now in epoch milliseconds: the clock a test set, else the system's.
+    pub fn now_millis(&self) -> i64 {
+        self.clock
+            .lock()
+            .ok()
+            .and_then(|c| *c)
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
+    }
+
+    /// Sets (or, with `None`, resets) the fake's clock.
+    pub fn set_clock(&self, now: Option<i64>) {
+        if let Ok(mut c) = self.clock.lock() {
+            *c = now;
         }
     }
 
@@ -158,6 +178,19 @@ fn api_router(state: Shared) -> Router {
         .route(
             "/rest/api/3/issue/{id_or_key}/changelog",
             get(activity::issue_changelog),
+        )
+        .route(
+            "/rest/api/3/worklog/updated",
+            get(children::worklogs_updated),
+        )
+        .route("/rest/api/3/worklog/list", post(children::worklog_list))
+        .route(
+            "/rest/api/3/field/{field_id}/context",
+            get(field_options::contexts),
+        )
+        .route(
+            "/rest/api/3/field/{field_id}/context/{context_id}/option",
+            get(field_options::options),
         )
         .route("/rest/api/3/issueLinkType", get(activity::link_types))
         .route(
@@ -240,6 +273,10 @@ fn router(state: Shared) -> Router {
             post(control::add_faults).delete(control::clear_faults),
         )
         .route("/_fake/issues", get(control::all_issues))
+        .route(
+            "/_fake/clock",
+            post(control::set_clock).delete(control::reset_clock),
+        )
         .route("/_fake/sql", get(control::sql))
         .route("/_fake/auth", get(control::auth_counters))
         .route("/_fake/sessions", delete(control::expire_sessions))
