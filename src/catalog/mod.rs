@@ -53,6 +53,37 @@ impl Column {
     }
 }
 
+impl Column {
+    /// Where the value comes from, in words: the Jira field or JSON member it is read from.
+    pub fn origin(&self) -> String {
+        let member = |pointer: &str| pointer.trim_start_matches('/').replace('/', ".");
+        match self.source {
+            Source::Json(_) if self.fields.is_empty() => format!("Jira issue {}", self.name),
+            Source::Json(_) if self.fields == ["*all"] => "every Jira field, raw".to_string(),
+            Source::Json(_) => format!("Jira field {}", self.fields.join(", ")),
+            Source::Pointer(p) if p.contains(PARENT_MEMBER) => {
+                "the parent's key or id (from the request)".to_string()
+            }
+            Source::Pointer(p) if p.contains(GROUP_MEMBER) => {
+                format!(
+                    "the field context's {}",
+                    member(&p.replace(GROUP_MEMBER, ""))
+                )
+            }
+            Source::Pointer("") => "the list item itself".to_string(),
+            Source::Pointer(p) => format!("Jira JSON member {}", member(p)),
+            Source::RichText(p) => {
+                format!("Jira JSON member {}, rendered to plain text", member(p))
+            }
+            Source::Custom(id, _) => format!("Jira custom field {id}"),
+            Source::ParentProject => {
+                "the project of the parent issue (its key's prefix)".to_string()
+            }
+            Source::Jql => "pseudo-column: the JQL of WHERE jql = '...'".to_string(),
+        }
+    }
+}
+
 /// One column of an entity.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {

@@ -1,6 +1,8 @@
 //! IMPORT FOREIGN SCHEMA jira FROM SERVER s INTO local: one foreign table per entity, with
-//! every column of the entity, honouring LIMIT TO and EXCEPT.
+//! every column of the entity, honouring LIMIT TO and EXCEPT; each column gets a comment
+//! naming its Jira field and what is pushed down (see `comments`).
 
+use std::collections::HashMap;
 use std::ffi::{c_void, CStr, CString};
 
 use pgrx::pg_sys;
@@ -11,6 +13,7 @@ use super::report::{raise, OrRaise};
 use super::table::server_config;
 use crate::catalog::{Column, Entity};
 use crate::error::Error;
+use crate::jql::pushdown_summary;
 use crate::options::parse_bool;
 
 /// The remote schema name users import from.
@@ -42,6 +45,23 @@ fn create_table(entity: Entity, server: &str, extra: &[&Column]) -> String {
         quote(server),
         entity.name()
     )
+}
+
+/// `COMMENT ON COLUMN` text of each column: the Jira field it reads and what is pushed down.
+fn column_comments(entity: Entity, extra: &[&Column]) -> Vec<(String, String)> {
+    entity
+        .columns()
+        .iter()
+        .chain(extra.iter().copied())
+        .map(|c| {
+            let text = format!(
+                "{}. Pushdown: {}.",
+                c.origin(),
+                pushdown_summary(c.rule, c.order)
+            );
+            (c.name.to_string(), text)
+        })
+        .collect()
 }
 
 /// ImportForeignSchema: the statements Postgres runs in the local schema.
@@ -99,6 +119,7 @@ pub unsafe extern "C-unwind" fn import_foreign_schema(
             _ => true,
         };
         let mut commands: *mut pg_sys::List = std::ptr::null_mut();
+        let mut comments = HashMap::new();
         let custom = if include_custom && wanted(Entity::Issues.name()) {
             custom_fields::columns(server_oid).or_raise()
         } else {
@@ -114,7 +135,9 @@ pub unsafe extern "C-unwind" fn import_foreign_schema(
                 continue;
             };
             commands = pg_sys::lappend(commands, pg_sys::pstrdup(sql.as_ptr()) as *mut c_void);
+            comments.insert(entity.name().to_string(), column_comments(entity, extra));
         }
+        super::comments::expect(&server, comments);
         commands
     }
 }

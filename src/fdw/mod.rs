@@ -1,6 +1,7 @@
 //! The Postgres side: handler, validator, planner and executor callbacks, EXPLAIN. Everything
 //! here is a thin layer over the pure core; every `unsafe` block says why it is sound.
 
+mod comments;
 mod custom_fields;
 mod datum;
 mod explain;
@@ -16,3 +17,10 @@ mod scan;
 mod table;
 mod validator;
 mod values;
+
+/// Runs when Postgres loads the library: installs the hook that writes imported tables'
+/// column comments.
+#[pgrx::pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    comments::install();
+}

@@ -11,7 +11,7 @@ mod translate;
 pub use plan::{Disposition, ScanPlan, Strategy};
 pub use predicate::{Arg, Op, Pred, Scalar, Value};
 pub use quote::quote;
-pub use translate::{classify, Resolved};
+pub use translate::{classify, pushdown_summary, Resolved};
 
 use std::fmt::{self, Write};
 

@@ -34,6 +34,46 @@ pub enum Resolved {
     Placeholder(String),
 }
 
+/// What is sent to Jira for conditions on a column with `rule` (and `order`, its ORDER BY
+/// field), in words: the column comments IMPORT FOREIGN SCHEMA writes. Follows [`classify`].
+pub fn pushdown_summary(rule: Rule, order: Option<&str>) -> String {
+    let nullable = |yes: bool| if yes { "; IS [NOT] NULL exact" } else { "" };
+    let mut out = match rule {
+        Rule::None => "not pushed down: conditions are evaluated by Postgres".to_string(),
+        Rule::Key => "top-level = and IN fetch by key (issue/bulkfetch), rechecked".to_string(),
+        Rule::Id => "top-level = and IN fetch by id; <, <=, >, >= as JQL id, exact".to_string(),
+        Rule::Named { field, nullable: n } => format!(
+            "= and IN as JQL {field}, a superset (Jira ignores case), rechecked{}",
+            nullable(n)
+        ),
+        Rule::Account(field) => {
+            format!("=, <>, IN, NOT IN, IS [NOT] NULL as JQL {field}, exact")
+        }
+        Rule::Timestamp { field, nullable: n } => format!(
+            "=, <, <=, >, >= as JQL {field} in epoch milliseconds, exact{}",
+            nullable(n)
+        ),
+        Rule::Date(field) => {
+            format!("=, <, <=, >, >= as JQL {field} \"yyyy-MM-dd\", exact; IS [NOT] NULL exact")
+        }
+        Rule::Names(field) => format!(
+            "= ANY and @> as JQL {field}, a superset, rechecked; = '{{}}' as IS EMPTY, exact"
+        ),
+        Rule::Text(field) => format!(
+            "=, LIKE, ILIKE as JQL {field} ~ on the whole words they guarantee, a superset, rechecked"
+        ),
+        Rule::Jql => "jql = '...' is ANDed into the JQL as written".to_string(),
+        Rule::Parent => "top-level = and IN (and joins) choose the parents to read".to_string(),
+        Rule::UpdatedSince => {
+            ">=, >, = read only the worklogs updated since (worklog/updated), rechecked".to_string()
+        }
+    };
+    if let Some(field) = order {
+        out.push_str(&format!("; ORDER BY as JQL ORDER BY {field}"));
+    }
+    out
+}
+
 fn rule(entity: Entity, column: &str) -> Rule {
     entity.column(column).map(|c| c.rule).unwrap_or(Rule::None)
 }

@@ -41,6 +41,40 @@ pub fn import_foreign_schema() {
     assert_eq!(except.len(), all.len() - 2);
     assert!(!except.contains(&"issues".to_string()) && !except.contains(&"comments".to_string()));
     assert_eq!(tables("E1 Mixed"), vec!["myself"]);
+    // Every imported column says which Jira field it reads and what is pushed down.
+    let uncommented = texts(
+        "SELECT c.relname || '.' || a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname IN ('e1_all', 'e1_except', 'E1 Mixed') AND a.attnum > 0 AND NOT a.attisdropped \
+         AND col_description(c.oid, a.attnum) IS NULL",
+    );
+    assert!(uncommented.is_empty(), "{uncommented:?}");
+    let comment = |table: &str, column: &str| -> String {
+        one(&format!(
+            "SELECT col_description('{table}'::regclass, (SELECT attnum FROM pg_attribute \
+             WHERE attrelid = '{table}'::regclass AND attname = '{column}'))"
+        ))
+    };
+    assert_eq!(
+        comment("e1_all.issues", "status_name"),
+        "Jira field status. Pushdown: = and IN as JQL status, a superset (Jira ignores case), rechecked."
+    );
+    assert_eq!(
+        comment("e1_all.issues", "updated"),
+        "Jira field updated. Pushdown: =, <, <=, >, >= as JQL updated in epoch milliseconds, exact; ORDER BY as JQL ORDER BY updated."
+    );
+    assert_eq!(
+        comment("e1_all.projects", "lead_account_id"),
+        "Jira JSON member lead.accountId. Pushdown: not pushed down: conditions are evaluated by Postgres."
+    );
+    assert!(comment("e1_all.comments", "issue_key").contains("choose the parents to read"));
+    assert!(comment("e1_all.worklogs", "updated").contains("worklog/updated"));
+    // A table created by hand has no comments.
+    Spi::run("CREATE FOREIGN TABLE e1_some.by_hand (key text) SERVER e1 OPTIONS (entity 'issues')")
+        .unwrap();
+    let none: Option<String> =
+        Spi::get_one("SELECT col_description('e1_some.by_hand'::regclass, 1)").unwrap();
+    assert_eq!(none, None);
     let err = error_of("IMPORT FOREIGN SCHEMA public FROM SERVER e1 INTO e1_some");
     assert!(
         err.starts_with("HV00D jira_fdw has no remote schema \"public\""),
@@ -303,6 +337,14 @@ pub fn custom_fields() {
                 (SELECT sum((fields->>'customfield_10010')::numeric) FROM t30_local)",
     );
     assert!(same);
+    let comment: String = one(
+        "SELECT col_description('cf30.issues'::regclass, (SELECT attnum FROM pg_attribute \
+         WHERE attrelid = 'cf30.issues'::regclass AND attname = 'team'))",
+    );
+    assert_eq!(
+        comment,
+        "Jira custom field customfield_10011. Pushdown: = and IN as JQL cf[10011], a superset (Jira ignores case), rechecked; IS [NOT] NULL exact."
+    );
     let count: i64 = one("SELECT jira_fdw.refresh_custom_fields('t30')");
     assert_eq!(count, 8);
 }
