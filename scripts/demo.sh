@@ -43,9 +43,10 @@ CREATE SERVER jira FOREIGN DATA WRAPPER jira_fdw
 CREATE USER MAPPING FOR CURRENT_USER SERVER jira
   OPTIONS (user 'tester@example.com', api_token 'tok-ABC123secret');
 CREATE SCHEMA jira;
-IMPORT FOREIGN SCHEMA jira FROM SERVER jira INTO jira OPTIONS (include_custom_fields 'true');
 CREATE TABLE teams (account_id text PRIMARY KEY, team text);
 SQL
+# In a session of its own, as a user's first statement would be.
+"${PSQL[@]}" -q -c "IMPORT FOREIGN SCHEMA jira FROM SERVER jira INTO jira OPTIONS (include_custom_fields 'true');"
 "${PSQL[@]}" -q -c "INSERT INTO teams SELECT DISTINCT assignee_account_id, 'team ' || (row_number() OVER ())::text FROM (SELECT DISTINCT assignee_account_id FROM jira.issues WHERE assignee_account_id IS NOT NULL) a"
 
 run() { echo; echo "jira_demo=# $1"; "${PSQL[@]}" -c "$1"; }
@@ -58,6 +59,10 @@ run "SELECT count(*) FROM jira.issues WHERE jql = 'project = OPS AND labels IS E
 run "SELECT key, team, story_points, tags FROM jira.issues WHERE team IS NOT NULL ORDER BY updated DESC LIMIT 5;"
 run "SELECT c.issue_key, c.author_display_name, left(c.body, 50) AS body FROM jira.comments c WHERE c.project_key = 'SET' ORDER BY c.created LIMIT 5;"
 run "SELECT b.name AS board, s.name AS sprint, s.state, count(si.key) AS issues FROM jira.boards b JOIN jira.sprints s ON s.board_id = b.id LEFT JOIN jira.sprint_issues si ON si.sprint_id = s.id GROUP BY 1, 2, 3 ORDER BY 1, 2;"
+run "SELECT value, context_name, disabled FROM jira.custom_field_options WHERE field_id = 'customfield_10011' ORDER BY context_id, id;"
+run "SELECT issue_key, author_display_name, time_spent, updated FROM jira.worklogs WHERE updated >= '2025-06-01' ORDER BY updated DESC LIMIT 5;"
+run "EXPLAIN (VERBOSE, COSTS OFF) SELECT issue_key, time_spent_seconds FROM jira.worklogs WHERE updated >= '2025-06-01';"
+run "SELECT a.attname AS column, col_description(a.attrelid, a.attnum) AS comment FROM pg_attribute a WHERE a.attrelid = 'jira.issues'::regclass AND a.attname IN ('key', 'status_name', 'updated', 'story_points') ORDER BY a.attnum;"
 run "SELECT count(*) AS tables FROM information_schema.foreign_tables WHERE foreign_table_schema = 'jira';"
 
 cat <<EOF2

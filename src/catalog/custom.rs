@@ -150,7 +150,7 @@ pub fn columns(fields: &[CustomField], taken: &[&str]) -> Vec<&'static Column> {
         // per discovery of a server's fields.
         let clause = leak(format!("cf[{}]", field.number));
         let (ty, rule) = match field.kind {
-            Kind::Number => (PgType::Numeric, Rule::None),
+            Kind::Number => (PgType::Numeric, Rule::Number(clause)),
             Kind::Date => (PgType::Date, Rule::Date(clause)),
             Kind::DateTime => (
                 PgType::Timestamptz,

@@ -145,6 +145,9 @@ pub enum Rule {
     /// An array of names (labels, components, versions): containment is a superset,
     /// `= '{}'` is `IS EMPTY`.
     Names(&'static str),
+    /// A number field (a custom field; it can be empty): `=`, `IN` and the ranges are sent as
+    /// supersets, strict bounds widened, since Jira compares doubles; `IS [NOT] NULL` exact.
+    Number(&'static str),
     /// Free text: `=` and `LIKE` become `~` on the whole words they guarantee (a superset).
     Text(&'static str),
     /// The `jql` pseudo-column: `= 'text'` is ANDed into the query as it is.

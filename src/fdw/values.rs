@@ -19,6 +19,7 @@ fn scalar_kind(type_oid: pg_sys::Oid) -> Option<PgType> {
         pg_sys::INT2OID | pg_sys::INT4OID | pg_sys::INT8OID => PgType::Int8,
         pg_sys::TIMESTAMPTZOID => PgType::Timestamptz,
         pg_sys::DATEOID => PgType::Date,
+        pg_sys::NUMERICOID => PgType::Numeric,
         _ => return None,
     })
 }
@@ -60,6 +61,8 @@ unsafe fn scalar(datum: pg_sys::Datum, type_oid: pg_sys::Oid) -> Option<Scalar> 
             Scalar::Micros((datum.value() as i64).saturating_add(PG_EPOCH_MICROS))
         }
         PgType::Date => Scalar::Days((datum.value() as i32).saturating_add(PG_EPOCH_DAYS)),
+        // SAFETY: guaranteed by the caller.
+        PgType::Numeric => Scalar::Decimal(unsafe { datum_to_string(datum, type_oid) }),
         _ => return None,
     })
 }

@@ -262,6 +262,7 @@ fn key_text(s: &Scalar) -> String {
     match s {
         Scalar::Text(t) => t.clone(),
         Scalar::Int(i) => i.to_string(),
+        Scalar::Decimal(d) => d.clone(),
         other => format!("{other:?}"),
     }
 }

@@ -14,6 +14,8 @@ pub enum Scalar {
     Micros(i64),
     /// date as days since 1970-01-01
     Days(i32),
+    /// numeric, as Postgres prints it
+    Decimal(String),
 }
 
 /// An operand value: NULL, one scalar, or an array (whose elements may be NULL).

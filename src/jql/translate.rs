@@ -59,6 +59,9 @@ pub fn pushdown_summary(rule: Rule, order: Option<&str>) -> String {
         Rule::Names(field) => format!(
             "= ANY and @> as JQL {field}, a superset, rechecked; = '{{}}' as IS EMPTY, exact"
         ),
+        Rule::Number(field) => format!(
+            "=, IN, <, <=, >, >= as JQL {field} (strict bounds widened), a superset, rechecked; IS [NOT] NULL exact"
+        ),
         Rule::Text(field) => format!(
             "=, LIKE, ILIKE as JQL {field} ~ on the whole words they guarantee, a superset, rechecked"
         ),
@@ -103,6 +106,7 @@ pub fn classify(entity: Entity, pred: &Pred) -> Option<bool> {
         },
         Pred::Cmp { column, op, .. } => match (rule(entity, column), op) {
             (Rule::Named { .. }, Op::Eq) => Some(false),
+            (Rule::Number(_), op) if *op != Op::Ne => Some(false),
             (Rule::Account(_), Op::Eq | Op::Ne) => Some(true),
             (Rule::Timestamp { .. } | Rule::Date(_), op) if *op != Op::Ne => Some(true),
             (Rule::Id, Op::Lt | Op::Le | Op::Gt | Op::Ge) => Some(true),
@@ -115,7 +119,7 @@ pub fn classify(entity: Entity, pred: &Pred) -> Option<bool> {
         Pred::In {
             column, negated, ..
         } => match (rule(entity, column), negated) {
-            (Rule::Named { .. }, false) => Some(false),
+            (Rule::Named { .. } | Rule::Number(_), false) => Some(false),
             (Rule::Account(_), _) => Some(true),
             _ => None,
         },
@@ -123,6 +127,7 @@ pub fn classify(entity: Entity, pred: &Pred) -> Option<bool> {
             Rule::Named { nullable: true, .. }
             | Rule::Timestamp { nullable: true, .. }
             | Rule::Account(_)
+            | Rule::Number(_)
             | Rule::Date(_) => Some(true),
             _ => None,
         },
@@ -206,6 +211,7 @@ fn field_of(rule: Rule) -> Option<Field> {
         | Rule::Account(field)
         | Rule::Timestamp { field, .. }
         | Rule::Date(field)
+        | Rule::Number(field)
         | Rule::Names(field)
         | Rule::Text(field) => Some(Field(field)),
         Rule::Id => Some(Field("id")),
@@ -252,6 +258,21 @@ fn text_literal(s: &Scalar) -> Literal {
         Scalar::Int(i) => Literal::Str(i.to_string()),
         Scalar::Micros(m) => Literal::Int(m.div_euclid(1000)),
         Scalar::Days(d) => Literal::Str(date_text(*d)),
+        Scalar::Decimal(d) => Literal::Str(d.clone()),
+    }
+}
+
+/// Whether Jira can read a numeric operand as a number (not `NaN` or an infinity).
+fn plain_decimal(scalar: &Scalar) -> bool {
+    match scalar {
+        Scalar::Int(_) => true,
+        Scalar::Decimal(d) => {
+            let digits = d.strip_prefix('-').unwrap_or(d);
+            !digits.is_empty()
+                && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && digits.chars().filter(|c| *c == '.').count() <= 1
+        }
+        _ => false,
     }
 }
 
@@ -293,6 +314,16 @@ fn cmp(rule: Rule, op: Op, value: Value) -> Clause {
         (Rule::Text(field), Scalar::Text(t)) => words(Field(field), value_words(&t)),
         (Rule::Jql, Scalar::Text(t)) => Clause::Raw(t),
         (Rule::Id, Scalar::Int(i)) => Clause::Cmp(Field("id"), jql_cmp(op), Literal::Int(i)),
+        // Jira compares doubles: rounding can make a strict bound equal, so it is widened.
+        (Rule::Number(field), scalar) if plain_decimal(&scalar) => {
+            let op = match op {
+                Op::Lt => Cmp::Le,
+                Op::Gt => Cmp::Ge,
+                other => jql_cmp(other),
+            };
+            Clause::Cmp(Field(field), op, text_literal(&scalar))
+        }
+        (Rule::Number(_), _) => Clause::True,
         (rule, scalar) => match field_of(rule) {
             Some(field) => Clause::Cmp(field, jql_cmp(op), text_literal(&scalar)),
             None => Clause::True,
@@ -340,6 +371,9 @@ fn in_list(rule: Rule, value: Value, negated: bool) -> Clause {
     }
     if negated && items.is_empty() {
         // `x <> ALL('{}')` is true even for NULL.
+        return Clause::True;
+    }
+    if matches!(rule, Rule::Number(_)) && !items.iter().flatten().all(plain_decimal) {
         return Clause::True;
     }
     Clause::In {
