@@ -435,6 +435,44 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_supersets_with_strict_bounds_widened() {
+        use crate::catalog::custom::{columns, CustomField, Kind};
+        columns(
+            &[CustomField {
+                id: "customfield_10010".into(),
+                number: 10010,
+                name: "Story Points".into(),
+                kind: Kind::Number,
+            }],
+            &[],
+        );
+        let n = |d: &str| Arg::Known(Value::One(Scalar::Decimal(d.into())));
+        let gt = cmp("customfield_10010", Op::Gt, n("2.5"));
+        assert_eq!(classify(Entity::Issues, &gt), Some(false));
+        assert_eq!(jql(&gt).unwrap(), r#"cf[10010] >= "2.5""#);
+        let lt = cmp("customfield_10010", Op::Lt, n("-3"));
+        assert_eq!(jql(&lt).unwrap(), r#"cf[10010] <= "-3""#);
+        let eq = cmp("customfield_10010", Op::Eq, n("5"));
+        assert_eq!(jql(&eq).unwrap(), r#"cf[10010] = "5""#);
+        let ne = cmp("customfield_10010", Op::Ne, n("5"));
+        assert_eq!(classify(Entity::Issues, &ne), None);
+        // NaN and infinities are not numbers to Jira: nothing is sent.
+        for odd in ["NaN", "Infinity", "-Infinity", "1e5"] {
+            let p = cmp("customfield_10010", Op::Lt, n(odd));
+            assert_eq!(jql(&p), Some("project IS NOT EMPTY".to_string()), "{odd}");
+        }
+        let listed = Pred::In {
+            column: "customfield_10010".into(),
+            arg: Arg::Known(Value::Many(vec![
+                Some(Scalar::Decimal("1".into())),
+                Some(Scalar::Decimal("NaN".into())),
+            ])),
+            negated: false,
+        };
+        assert_eq!(jql(&listed), Some("project IS NOT EMPTY".to_string()));
+    }
+
+    #[test]
     fn case_insensitive_fields_are_supersets_and_never_negated() {
         let eq = cmp("status_name", Op::Eq, text("Done"));
         assert_eq!(classify(Entity::Issues, &eq), Some(false));
