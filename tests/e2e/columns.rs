@@ -207,6 +207,17 @@ fn per_parent(fake: &Fake, parents: &[String], path: &str, pointer: &str) -> Vec
     out
 }
 
+/// `users` and `myself`.
+const USER: [Spec; 7] = [
+    ("account_id", Text, "accountId"),
+    ("account_type", Text, "accountType"),
+    ("display_name", Text, "displayName"),
+    ("email_address", Text, "emailAddress"),
+    ("active", Bool, "active"),
+    ("time_zone", Text, "timeZone"),
+    ("locale", Text, "locale"),
+];
+
 const ISSUE_CHILD: [(&str, Kind, &str); 3] = [
     ("issue_key", Parent, ""),
     ("project_key", ParentProject, ""),
@@ -262,15 +273,7 @@ pub fn every_column_of_every_entity() {
             "users",
             "/rest/api/3/users/search?maxResults=1000",
             "",
-            vec![
-                ("account_id", Text, "accountId"),
-                ("account_type", Text, "accountType"),
-                ("display_name", Text, "displayName"),
-                ("email_address", Text, "emailAddress"),
-                ("active", Bool, "active"),
-                ("time_zone", Text, "timeZone"),
-                ("locale", Text, "locale"),
-            ],
+            USER.to_vec(),
         ),
         (
             "fields",
@@ -296,15 +299,7 @@ pub fn every_column_of_every_entity() {
             "myself",
             "/rest/api/3/myself",
             "",
-            vec![
-                ("account_id", Text, "accountId"),
-                ("account_type", Text, "accountType"),
-                ("email_address", Text, "emailAddress"),
-                ("display_name", Text, "displayName"),
-                ("active", Bool, "active"),
-                ("time_zone", Text, "timeZone"),
-                ("locale", Text, "locale"),
-            ],
+            USER.to_vec(),
         ),
         (
             // server_time is the moment of the request, so it is left out.
