@@ -307,6 +307,7 @@ pub static WORKLOGS: &[Column] = per_issue![
     col!("author_account_id", Text, "/author/accountId"),
     col!("author_display_name", Text, "/author/displayName"),
     col!("comment", rich "/comment"),
+    col!("comment_adf", Jsonb, "/comment"),
     col!("started", Timestamptz, "/started"),
     col!("time_spent", Text, "/timeSpent"),
     col!("time_spent_seconds", Int8, "/timeSpentSeconds"),

@@ -208,7 +208,7 @@ fn per_parent(fake: &Fake, parents: &[String], path: &str, pointer: &str) -> Vec
 }
 
 /// `users` and `myself`.
-const USER: [Spec; 7] = [
+const USER_COLUMNS: [Spec; 7] = [
     ("account_id", Text, "accountId"),
     ("account_type", Text, "accountType"),
     ("display_name", Text, "displayName"),
@@ -273,7 +273,7 @@ pub fn every_column_of_every_entity() {
             "users",
             "/rest/api/3/users/search?maxResults=1000",
             "",
-            USER.to_vec(),
+            USER_COLUMNS.to_vec(),
         ),
         (
             "fields",
@@ -299,7 +299,7 @@ pub fn every_column_of_every_entity() {
             "myself",
             "/rest/api/3/myself",
             "",
-            USER.to_vec(),
+            USER_COLUMNS.to_vec(),
         ),
         (
             // server_time is the moment of the request, so it is left out.
@@ -511,6 +511,7 @@ pub fn every_column_of_every_entity() {
                     ("author_account_id", Text, "author,accountId"),
                     ("author_display_name", Text, "author,displayName"),
                     ("comment", Rich, "comment"),
+                    ("comment_adf", Json, "comment"),
                     ("started", Timestamp, "started"),
                     ("time_spent", Text, "timeSpent"),
                     ("time_spent_seconds", Int, "timeSpentSeconds"),

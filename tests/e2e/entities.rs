@@ -721,3 +721,66 @@ pub fn worklogs_updated_since() {
         vec![format!("/rest/api/3/issue/{key}/worklog")]
     );
 }
+
+/// Every per-parent table read for one parent reads only that parent's endpoints and returns
+/// the rows a full read has for it; the tables of issue children also by project.
+pub fn per_parent_pushdown() {
+    use crate::catalog::{Entity, Listing, Rule};
+    let fake = Fake::start(40, 14);
+    import(&fake, "e8", "e8", "");
+    let mut checked = 0;
+    for entity in Entity::all() {
+        if !matches!(
+            entity.listing(),
+            Listing::PerParent { .. } | Listing::Nested { .. }
+        ) {
+            continue;
+        }
+        let table = entity.name();
+        let Some(parent) = entity.columns().iter().find(|c| c.rule == Rule::Parent) else {
+            panic!("{table} has no parent column");
+        };
+        let column = parent.name;
+        let value: String = one(&format!(
+            "SELECT {column}::text FROM (SELECT * FROM e8.{table} OFFSET 0) t ORDER BY 1 DESC LIMIT 1"
+        ));
+        let oracle = texts(&format!(
+            "SELECT t::text FROM (SELECT * FROM e8.{table} OFFSET 0) t WHERE {column} = '{value}' ORDER BY 1"
+        ));
+        fake.clear_requests();
+        let rows = texts(&format!(
+            "SELECT t::text FROM e8.{table} t WHERE {column} = '{value}' ORDER BY 1"
+        ));
+        assert!(!rows.is_empty(), "{table}");
+        assert_eq!(rows, oracle, "{table}");
+        let log = fake.requests();
+        assert!(!log.is_empty(), "{table}");
+        for r in &log {
+            let url = format!(
+                "{}?{}",
+                r["path"].as_str().unwrap_or_default(),
+                r["query"].as_str().unwrap_or_default()
+            );
+            assert!(url.contains(&value), "{table}: {url} is not about {value}");
+        }
+        if entity
+            .columns()
+            .iter()
+            .any(|c| c.name == "project_key" && c.rule != Rule::Parent)
+        {
+            let oracle = texts(&format!(
+                "SELECT t::text FROM (SELECT * FROM e8.{table} OFFSET 0) t WHERE project_key = 'SET' ORDER BY 1"
+            ));
+            fake.clear_requests();
+            let rows = texts(&format!(
+                "SELECT t::text FROM e8.{table} t WHERE project_key = 'SET' ORDER BY 1"
+            ));
+            assert_eq!(rows, oracle, "{table} by project");
+            let mut searched = fake.searched_jql();
+            searched.dedup();
+            assert_eq!(searched, vec!["project = \"SET\""], "{table} by project");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 18, "per-parent tables");
+}

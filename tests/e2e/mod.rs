@@ -95,6 +95,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn per_parent_tables_read_only_the_parents_named() {
+        crate::e2e::entities::per_parent_pushdown();
+    }
+
+    #[pg_test]
     fn every_column_of_every_entity_equals_the_jira_json() {
         crate::e2e::columns::every_column_of_every_entity();
     }
