@@ -298,6 +298,17 @@ pub fn custom_fields() {
     // Pushed as cf[NNNNN] with the rules of their types; answers equal the oracle's.
     let team: String = one("SELECT fields->'customfield_10011'->>'value' FROM t30_local WHERE fields->'customfield_10011'->>'value' IS NOT NULL ORDER BY key LIMIT 1");
     let reviewer: String = one("SELECT fields->'customfield_10015'->>'accountId' FROM t30_local WHERE fields->'customfield_10015'->>'accountId' IS NOT NULL ORDER BY key LIMIT 1");
+    // Textarea values are ADF rendered to text, NULL exactly where Jira has none.
+    let notes: bool = one(
+        "SELECT bool_and((notes IS NULL) = (jsonb_typeof(fields->'customfield_10016') IS DISTINCT FROM 'object')) \
+         AND count(notes) > 0 AND bool_and(notes NOT LIKE '%\"type\"%') FROM cf30.issues",
+    );
+    assert!(notes, "notes differ from the raw field");
+    let tag: String = one(
+        "SELECT t FROM t30_local, jsonb_array_elements_text(CASE WHEN jsonb_typeof(fields->'customfield_10012') = 'array' \
+         THEN fields->'customfield_10012' ELSE '[]' END) t \
+         WHERE t !~ '[''\"\\\\]' ORDER BY 1 LIMIT 1",
+    );
     for (condition, oracle, jql) in [
         (
             format!("team = '{team}'"),
@@ -313,6 +324,11 @@ pub fn custom_fields() {
             "start_date >= '2024-06-01'".to_string(),
             "(fields->>'customfield_10013')::date >= '2024-06-01'".to_string(),
             "cf[10013] >= \"2024-06-01\"".to_string(),
+        ),
+        (
+            format!("'{tag}' = ANY(tags)"),
+            format!("fields->'customfield_10012' ? '{tag}'"),
+            format!("cf[10012] = \"{tag}\""),
         ),
         (
             "story_points > 3".to_string(),
