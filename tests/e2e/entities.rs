@@ -736,6 +736,22 @@ pub fn worklogs_updated_since() {
         paths(&fake),
         vec![format!("/rest/api/3/issue/{key}/worklog")]
     );
+    // More than a page (1000) of updated worklogs: the pages follow `until`.
+    let big = Fake::start(1600, 15);
+    import(&big, "e7b", "e7b", "LIMIT TO (worklogs)");
+    let per_issue: i64 =
+        one("SELECT count(DISTINCT id) FROM e7b.worklogs WHERE jql = 'project IS NOT EMPTY'");
+    assert!(per_issue > 1000, "{per_issue}");
+    big.clear_requests();
+    let incremental: i64 =
+        one("SELECT count(DISTINCT id) FROM e7b.worklogs WHERE updated >= '2000-01-01'");
+    assert_eq!(incremental, per_issue);
+    let pages = big
+        .requests()
+        .iter()
+        .filter(|r| r["path"] == "/rest/api/3/worklog/updated")
+        .count();
+    assert_eq!(pages, 2);
 }
 
 /// Every per-parent table read for one parent reads only that parent's endpoints and returns
