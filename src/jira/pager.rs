@@ -96,10 +96,6 @@ impl Pager {
                         "a worklog time bound was not known when the scan started".into(),
                     ));
                 };
-                if *since == i64::MAX {
-                    self.finished = true;
-                    return Ok(None);
-                }
                 self.requests += 1;
                 let since = *since;
                 let concurrency = self.concurrency;
@@ -191,11 +187,7 @@ impl Pager {
             return Ok(None);
         }
         self.requests += 1;
-        let body = json!({"issueIdsOrKeys": chunk, "fields": self.fields});
-        let answer = client
-            .post_json("/rest/api/3/issue/bulkfetch", &body)
-            .await?;
-        let issues = issues_of(answer, "issue/bulkfetch")?;
+        let issues = bulk_fetch(client, chunk, &self.fields).await?;
         // `key IN ('A-1', 'a-1')` or an id and its key name one issue twice: one row.
         let seen = &mut self.seen;
         Ok(Some(
@@ -208,6 +200,20 @@ impl Pager {
                 .collect(),
         ))
     }
+}
+
+/// The issues with these ids or keys (at most [`BULK_FETCH_LIMIT`]), with `fields`; those that
+/// do not exist are left out.
+pub async fn bulk_fetch(
+    client: &Client,
+    ids_or_keys: &[String],
+    fields: &[String],
+) -> Result<Vec<Value>> {
+    let body = json!({"issueIdsOrKeys": ids_or_keys, "fields": fields});
+    let answer = client
+        .post_json("/rest/api/3/issue/bulkfetch", &body)
+        .await?;
+    issues_of(answer, "issue/bulkfetch")
 }
 
 /// `(value, field)` of each "The value 'X' does not exist for the field 'F'." in Jira's message.

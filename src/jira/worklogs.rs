@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{json, Value};
 
 use super::listing::ListingState;
-use super::pager::BULK_FETCH_LIMIT;
+use super::pager::{bulk_fetch, BULK_FETCH_LIMIT};
 use super::Client;
 use crate::catalog::{Entity, PARENT_MEMBER};
 use crate::error::{Error, Result};
@@ -162,17 +162,9 @@ impl UpdatedWorklogs {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
+        let id_field = ["id".to_string()];
         for chunk in issue_ids.chunks(BULK_FETCH_LIMIT) {
-            let body = json!({"issueIdsOrKeys": chunk, "fields": ["id"]});
-            let answer = client
-                .post_json("/rest/api/3/issue/bulkfetch", &body)
-                .await?;
-            for issue in answer
-                .get("issues")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for issue in bulk_fetch(client, chunk, &id_field).await? {
                 if let (Some(id), Some(key)) = (
                     issue.get("id").and_then(text_of),
                     issue.get("key").and_then(Value::as_str),

@@ -170,7 +170,15 @@ impl ScanPlan {
                 order_by: Vec::new(),
             };
             if self.keys.is_empty() && self.pushed.is_empty() && !self.since.is_empty() {
-                return Strategy::WorklogsUpdated(self.since_bound(resolve));
+                return match self.since_bound(resolve) {
+                    Some(since) => Strategy::WorklogsUpdated(since),
+                    // Nothing is updated after NULL: no parent to read.
+                    None => Strategy::Listing {
+                        listing: entity.listing(),
+                        parents: Some(Vec::new()),
+                        parent_jql: None,
+                    },
+                };
             }
             let parent_jql = query.to_jql();
             let parents = if !self.keys.is_empty() {
@@ -208,8 +216,9 @@ impl ScanPlan {
     }
 
     /// The latest of the `since` bounds, in epoch milliseconds, one less so that Jira's
-    /// "updated after" includes the bound's own millisecond. A NULL bound matches no row.
-    fn since_bound(&self, resolve: &dyn Fn(&Arg) -> Resolved) -> Literal {
+    /// "updated after" includes the bound's own millisecond; `None` for a NULL bound, which
+    /// matches no row.
+    fn since_bound(&self, resolve: &dyn Fn(&Arg) -> Resolved) -> Option<Literal> {
         let mut latest: Option<i64> = None;
         for pred in &self.since {
             let Pred::Cmp { arg, .. } = pred else {
@@ -220,12 +229,12 @@ impl ScanPlan {
                     let ms = (us.div_euclid(1000) - 1).max(0);
                     latest = Some(latest.map_or(ms, |l| l.max(ms)));
                 }
-                Resolved::Placeholder(label) => return Literal::Placeholder(label),
-                // NULL (or a type the column cannot have): nothing is updated after it.
-                _ => return Literal::Int(i64::MAX),
+                Resolved::Placeholder(label) => return Some(Literal::Placeholder(label)),
+                // NULL (or a type the column cannot have).
+                _ => return None,
             }
         }
-        Literal::Int(latest.unwrap_or(0))
+        Some(Literal::Int(latest.unwrap_or(0)))
     }
 
     /// The intersection of the key conjuncts' values.
