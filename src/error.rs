@@ -16,6 +16,10 @@ pub enum SqlState {
     Authorization,
     /// `57014`: the statement was cancelled while waiting for Jira.
     Cancelled,
+    /// `42501`: the current role may not do this (set a file option, use a server).
+    Privilege,
+    /// `22023`: a value the user gave cannot be used (raw JQL that would widen a query).
+    InvalidParameter,
     /// `HV000`: everything else.
     Fdw,
 }
@@ -59,6 +63,20 @@ pub enum Error {
     /// The query was cancelled (statement_timeout, pg_cancel_backend) while waiting for Jira.
     #[error("canceling statement while waiting for Jira")]
     Cancelled,
+    /// The current role lacks a privilege the request needs.
+    #[error("{message}")]
+    Privilege { message: String, hint: String },
+    /// A value given in SQL that cannot be used as it is.
+    #[error("{message}")]
+    InvalidParameter { message: String, hint: String },
+    /// A file named by an option cannot be used. The path is kept apart from the message so
+    /// that only superusers are shown it.
+    #[error("cannot use the file named by option \"{option}\": {reason}")]
+    File {
+        option: &'static str,
+        path: String,
+        reason: String,
+    },
     /// A table definition the extension cannot serve.
     #[error("{message}")]
     Definition {
@@ -76,6 +94,9 @@ impl Error {
             Error::Auth { .. } => SqlState::Authorization,
             Error::Connection(_) => SqlState::Connection,
             Error::Cancelled => SqlState::Cancelled,
+            Error::Privilege { .. } => SqlState::Privilege,
+            Error::InvalidParameter { .. } => SqlState::InvalidParameter,
+            Error::File { .. } => SqlState::InvalidOption,
             Error::Jira { .. } | Error::Conversion { .. } => SqlState::Fdw,
         }
     }
@@ -84,7 +105,14 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Option { hint, .. } | Error::Definition { hint, .. } => hint.clone(),
-            Error::MissingOption { hint, .. } => Some(hint.clone()),
+            Error::MissingOption { hint, .. }
+            | Error::Privilege { hint, .. }
+            | Error::InvalidParameter { hint, .. } => Some(hint.clone()),
+            Error::File { .. } => Some(
+                "The file must be a regular file (not a link) owned by the database server's OS \
+                 user or root."
+                    .into(),
+            ),
             Error::Auth { hint, .. } if !hint.is_empty() => Some(hint.clone()),
             _ => None,
         }
@@ -95,6 +123,16 @@ impl Error {
         Error::Option {
             message: message.into(),
             hint,
+        }
+    }
+}
+
+impl Error {
+    /// The private detail of an error that only a superuser may see (a file's path).
+    pub fn private_detail(&self) -> Option<String> {
+        match self {
+            Error::File { path, .. } => Some(format!("file: {path}")),
+            _ => None,
         }
     }
 }

@@ -1,11 +1,12 @@
 //! jira_fdw: Jira Cloud and Server/Data Center as PostgreSQL foreign tables.
 //!
-//! The pure core (`options`, `auth`, `jira`, `jql`, `catalog`) knows nothing of Postgres and is
+//! The pure core (`options`, `files`, `auth`, `jira`, `jql`, `catalog`) knows nothing of Postgres and is
 //! tested with `cargo test`; `fdw` holds the Postgres callbacks.
 
 pub mod auth;
 pub mod catalog;
 pub mod error;
+pub mod files;
 pub mod jira;
 pub mod jql;
 pub mod options;

@@ -49,8 +49,13 @@ struct Spec {
     contexts: &'static [Context],
 }
 
-/// Secrets may live on the user mapping or, for shared service accounts, on the server.
+/// Credential options that are not secret may live on the user mapping or the server.
 const SECRET_PLACES: &[Context] = &[Server, UserMapping];
+
+/// Secrets live on user mappings only: `pg_foreign_server.srvoptions` is readable by every
+/// role, `pg_user_mappings` hides options from all but the mapping's user and the server's
+/// owner. A shared account is `USER MAPPING FOR PUBLIC`.
+const SECRET: &[Context] = &[UserMapping];
 
 const SPECS: &[Spec] = &[
     Spec {
@@ -116,17 +121,17 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "password",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: SECRET,
     },
     Spec {
         name: "api_token",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: SECRET,
     },
     Spec {
         name: "pat",
         aliases: &["personal_access_token"],
-        contexts: SECRET_PLACES,
+        contexts: SECRET,
     },
     Spec {
         name: "oauth_client_id",
@@ -136,7 +141,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "oauth_client_secret",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: SECRET,
     },
     Spec {
         name: "callback_url",
@@ -151,12 +156,12 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "oauth_access_token",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: SECRET,
     },
     Spec {
         name: "oauth_verifier",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: SECRET,
     },
     Spec {
         name: "oauth_settings_location",
@@ -196,12 +201,12 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "sso_login_url",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: &[Server],
     },
     Spec {
         name: "sso_exchange_url",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: &[Server],
     },
     Spec {
         name: "sso_app_name",
@@ -211,12 +216,12 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "sso_app_password",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: SECRET,
     },
     Spec {
         name: "sso_properties",
         aliases: &[],
-        contexts: SECRET_PLACES,
+        contexts: SECRET,
     },
     Spec {
         name: "ca_bundle",
@@ -273,53 +278,64 @@ fn valid_names(context: Context) -> String {
     }
 }
 
-/// Splits a CData-style connection string `Key=Value;Key2="a;b"` into pairs.
+/// Splits a CData-style connection string `Key=Value;Key2="a;b"` into pairs. Errors name the
+/// character position, never a piece of the text (it holds secrets).
 pub fn parse_connection_string(text: &str) -> Result<Vec<(String, String)>> {
+    let malformed = |position: usize, what: &str| {
+        Error::option(
+            format!("connection_string is malformed at character {position}: {what}"),
+            Some("It is a list of Key=Value pairs separated by ';', e.g. 'User=me@example.com;APIToken=...'.".into()),
+        )
+    };
     let mut pairs = Vec::new();
-    let mut chars = text.chars().peekable();
+    let mut chars = text.chars().enumerate().peekable();
     loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ';') {
+        while chars
+            .peek()
+            .is_some_and(|(_, c)| c.is_whitespace() || *c == ';')
+        {
             chars.next();
         }
-        if chars.peek().is_none() {
+        let Some(&(start, _)) = chars.peek() else {
             return Ok(pairs);
+        };
+        let mut key = String::new();
+        let mut has_equals = false;
+        for (_, c) in chars.by_ref() {
+            if c == '=' {
+                has_equals = true;
+                break;
+            }
+            key.push(c);
         }
-        let key: String = chars.by_ref().take_while(|c| *c != '=').collect();
         let key = key.trim().to_string();
-        if key.is_empty() || key.contains(';') {
-            return Err(Error::option(
-                "connection_string is not a list of Key=Value pairs separated by ';'",
-                Some("Example: connection_string 'User=me@example.com;APIToken=...'".into()),
-            ));
+        if key.is_empty() || key.contains(';') || !has_equals {
+            return Err(malformed(start + 1, "expected Key=Value"));
         }
-        while chars.peek().is_some_and(|c| *c == ' ') {
+        while chars.peek().is_some_and(|(_, c)| *c == ' ') {
             chars.next();
         }
         let value = match chars.peek() {
-            Some(&q) if q == '"' || q == '\'' => {
+            Some(&(open, q)) if q == '"' || q == '\'' => {
                 chars.next();
                 let mut v = String::new();
                 loop {
                     match chars.next() {
                         // A doubled quote stands for one quote character.
-                        Some(c) if c == q && chars.peek() == Some(&q) => {
+                        Some((_, c)) if c == q && chars.peek().map(|p| p.1) == Some(q) => {
                             chars.next();
                             v.push(q);
                         }
-                        Some(c) if c == q => break,
-                        Some(c) => v.push(c),
-                        None => {
-                            return Err(Error::option(
-                                format!("connection_string: unterminated quoted value for {key}"),
-                                None,
-                            ))
-                        }
+                        Some((_, c)) if c == q => break,
+                        Some((_, c)) => v.push(c),
+                        None => return Err(malformed(open + 1, "the quoted value is not closed")),
                     }
                 }
                 v
             }
             _ => chars
                 .by_ref()
+                .map(|(_, c)| c)
                 .take_while(|c| *c != ';')
                 .collect::<String>()
                 .trim()
@@ -329,47 +345,158 @@ pub fn parse_connection_string(text: &str) -> Result<Vec<(String, String)>> {
     }
 }
 
+/// How the backend uses a file an option names; who may set the option follows from it, as
+/// file_fdw and COPY decide it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileUse {
+    /// Read: superusers and members of `pg_read_server_files`.
+    Read,
+    /// Written: superusers and members of `pg_write_server_files`.
+    Write,
+}
+
+impl FileUse {
+    /// The predefined role that grants this use.
+    pub fn role(self) -> &'static str {
+        match self {
+            FileUse::Read => "pg_read_server_files",
+            FileUse::Write => "pg_write_server_files",
+        }
+    }
+}
+
+/// Whether a `certificate_store` value is the PEM text itself rather than a path.
+fn is_pem_blob(options: &[(String, String)], value: &str) -> bool {
+    value.trim_start().starts_with("-----")
+        || options.iter().any(|(k, v)| {
+            k == "certificate_store_type"
+                && crate::auth::KeySource::parse_type(v).ok() == Some(false)
+        })
+}
+
+/// The options of a normalized list that name files, with how each file is used.
+pub fn files_named(options: &[(String, String)]) -> Vec<(&'static str, FileUse)> {
+    options
+        .iter()
+        .filter_map(|(name, value)| match name.as_str() {
+            "oauth_settings_location" => Some(("oauth_settings_location", FileUse::Write)),
+            "ca_bundle" => Some(("ca_bundle", FileUse::Read)),
+            "certificate_store" if !is_pem_blob(options, value) => {
+                Some(("certificate_store", FileUse::Read))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The error for an option that may not be set where it was given.
+fn misplaced(spec: &Spec, name: &str, context: Context) -> Error {
+    let places = spec
+        .contexts
+        .iter()
+        .map(|c| c.describe())
+        .collect::<Vec<_>>()
+        .join(" or ");
+    if spec.contexts == SECRET && context == Server {
+        return Error::option(
+            format!(
+                "option \"{}\" is a secret and cannot be a server option",
+                spec.name
+            ),
+            Some(format!(
+                "Every role can read a server's options; put \"{}\" on a user mapping. For an account shared by every role: CREATE USER MAPPING FOR PUBLIC SERVER ... OPTIONS ({} '...').",
+                spec.name, spec.name
+            )),
+        );
+    }
+    if context == UserMapping && spec.contexts == [Server] && spec.name.ends_with("url") {
+        return Error::option(
+            format!(
+                "option \"{}\" decides where credentials are sent and cannot be a user mapping option",
+                spec.name
+            ),
+            Some(format!(
+                "Set it on the server (ALTER SERVER ... OPTIONS (ADD {} '...')), which only its owner can change.",
+                spec.name
+            )),
+        );
+    }
+    Error::option(
+        format!(
+            "invalid option \"{name}\" for a jira_fdw {}",
+            context.describe()
+        ),
+        Some(format!(
+            "Option \"{}\" belongs on a {places}; valid options here: {}.",
+            spec.name,
+            valid_names(context)
+        )),
+    )
+}
+
 /// Validates the options of one catalog object and returns them under their canonical names,
 /// with `connection_string` expanded. Duplicates (in any spelling) are an error.
 pub fn normalize(options: &[(String, String)], context: Context) -> Result<Vec<(String, String)>> {
+    normalize_in(options, context, false)
+}
+
+/// `normalize`, for the options of a `connection_string` when `inner` (whose keys are part of
+/// a secret-bearing text, so an unknown one is not echoed).
+fn normalize_in(
+    options: &[(String, String)],
+    context: Context,
+    inner: bool,
+) -> Result<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for (name, value) in options {
-        let spec = find_spec(name).filter(|s| s.contexts.contains(&context));
-        let Some(spec) = spec else {
-            let hint = match (find_spec(name), closest(name, context)) {
-                (Some(s), _) => Some(format!(
-                    "Option \"{}\" belongs on a {}; valid options here: {}.",
-                    s.name,
-                    s.contexts
-                        .iter()
-                        .map(|c| c.describe())
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                    valid_names(context)
-                )),
-                (None, Some(best)) => Some(format!("Perhaps you meant the option \"{best}\".")),
-                (None, None) => Some(format!("Valid options here: {}.", valid_names(context))),
+    for (position, (name, value)) in options.iter().enumerate() {
+        let Some(found) = find_spec(name) else {
+            if inner {
+                return Err(Error::option(
+                    format!(
+                        "connection_string: the key of pair {} is not a jira_fdw option",
+                        position + 1
+                    ),
+                    Some(format!("Valid options here: {}.", valid_names(context))),
+                ));
+            }
+            let hint = match closest(name, context) {
+                Some(best) => format!("Perhaps you meant the option \"{best}\"."),
+                None => format!("Valid options here: {}.", valid_names(context)),
             };
             return Err(Error::option(
                 format!(
                     "invalid option \"{name}\" for a jira_fdw {}",
                     context.describe()
                 ),
-                hint,
+                Some(hint),
             ));
         };
+        if !found.contexts.contains(&context) {
+            return Err(misplaced(found, name, context));
+        }
+        let spec = found;
         if spec.name == "connection_string" {
-            let inner = parse_connection_string(value)?;
-            if inner.iter().any(|(k, _)| fold(k) == "connectionstring") {
+            let pairs = parse_connection_string(value)?;
+            if pairs.iter().any(|(k, _)| fold(k) == "connectionstring") {
                 return Err(Error::option("connection_string cannot nest", None));
             }
-            for pair in normalize(&inner, context)? {
+            for pair in normalize_in(&pairs, context, true)? {
                 push_unique(&mut out, pair)?;
             }
             continue;
         }
         check_value(spec.name, value)?;
         push_unique(&mut out, (spec.name.to_string(), value.clone()))?;
+    }
+    if context == Server {
+        if let Some((_, value)) = out.iter().find(|(k, _)| k == "certificate_store") {
+            if is_pem_blob(&out, value) {
+                return Err(Error::option(
+                    "a PEM key in \"certificate_store\" is a secret and cannot be a server option",
+                    Some("Put it on a user mapping (CREATE USER MAPPING FOR PUBLIC for a shared key), or give a file path on the server.".into()),
+                ));
+            }
+        }
     }
     Ok(out)
 }
@@ -520,17 +647,19 @@ pub fn connection_config(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let url = match server.iter().find(|(k, _)| k == "url") {
-        Some((_, v)) => parse_url(v)?,
-        None => {
+    let scheme = parse_auth_scheme(get("auth_scheme").unwrap_or("APIToken"))?;
+    let credentials = crate::auth::credentials(scheme, &get)?;
+    let url = match (server.iter().find(|(k, _)| k == "url"), &credentials) {
+        (Some((_, v)), _) => parse_url(v)?,
+        // OAuth 2.0 requests go to Atlassian's gateway for the grant's one site.
+        (None, Credentials::OAuth2(settings)) => settings.api_url().clone(),
+        (None, _) => {
             return Err(Error::MissingOption {
                 message: "the jira_fdw server has no \"url\" option".into(),
                 hint: "ALTER SERVER ... OPTIONS (ADD url 'https://example.atlassian.net')".into(),
             })
         }
     };
-    let scheme = parse_auth_scheme(get("auth_scheme").unwrap_or("APIToken"))?;
-    let credentials = crate::auth::credentials(scheme, &get)?;
     let seconds = |name: &str, default: u64| match get(name) {
         Some(v) => parse_seconds(name, v),
         None => Ok(Duration::from_secs(default)),
@@ -648,8 +777,95 @@ mod tests {
         )
         .unwrap();
         assert_eq!(got, opts(&[("user", "me@x.com"), ("api_token", "a;b\"c")]));
-        assert!(parse_connection_string("novalue").is_ok());
-        assert!(parse_connection_string("User='open").is_err());
+        let err = parse_connection_string("hunter2secret").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "connection_string is malformed at character 1: expected Key=Value"
+        );
+        let err = parse_connection_string("User=u;APIToken='open-secret").unwrap_err();
+        assert!(!err.to_string().contains("secret"), "{err}");
+        assert!(err.to_string().contains("character 17"), "{err}");
+        let err = normalize(
+            &opts(&[("connection_string", "User=u;s3cr3t=x")]),
+            Context::UserMapping,
+        )
+        .unwrap_err();
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
+        assert!(err.to_string().contains("pair 2"), "{err}");
+    }
+
+    #[test]
+    fn secrets_only_on_user_mappings() {
+        for secret in [
+            "api_token",
+            "password",
+            "pat",
+            "oauth_client_secret",
+            "oauth_access_token",
+            "sso_app_password",
+            "sso_properties",
+        ] {
+            let err = normalize(&opts(&[(secret, "x")]), Context::Server).unwrap_err();
+            assert!(err.to_string().contains("is a secret"), "{err}");
+            assert!(err.hint().unwrap().contains("USER MAPPING FOR PUBLIC"));
+            assert!(normalize(&opts(&[(secret, "x")]), Context::UserMapping).is_ok());
+        }
+        let err = normalize(
+            &opts(&[("connection_string", "User=svc;APIToken=t")]),
+            Context::Server,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("\"api_token\" is a secret"),
+            "{err}"
+        );
+        let pem = "-----BEGIN PRIVATE KEY-----\nMII...\n-----END PRIVATE KEY-----";
+        assert!(normalize(&opts(&[("certificate_store", pem)]), Context::Server).is_err());
+        assert!(normalize(&opts(&[("certificate_store", "/k.pem")]), Context::Server).is_ok());
+        assert!(normalize(&opts(&[("certificate_store", pem)]), Context::UserMapping).is_ok());
+    }
+
+    #[test]
+    fn where_credentials_go_is_a_server_option() {
+        for url in [
+            "url",
+            "oauth_auth_url",
+            "oauth_api_url",
+            "sso_login_url",
+            "sso_exchange_url",
+        ] {
+            let err =
+                normalize(&opts(&[(url, "https://evil.test")]), Context::UserMapping).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("decides where credentials are sent"),
+                "{err}"
+            );
+            assert!(normalize(&opts(&[(url, "https://ok.test")]), Context::Server).is_ok());
+        }
+    }
+
+    #[test]
+    fn file_options_are_classified() {
+        let named = files_named(&opts(&[
+            ("oauth_settings_location", "/t.json"),
+            ("ca_bundle", "/ca.pem"),
+            ("certificate_store", "/k.pem"),
+            ("user", "u"),
+        ]));
+        assert_eq!(
+            named,
+            vec![
+                ("oauth_settings_location", FileUse::Write),
+                ("ca_bundle", FileUse::Read),
+                ("certificate_store", FileUse::Read)
+            ]
+        );
+        let blob = opts(&[
+            ("certificate_store", "MII..."),
+            ("certificate_store_type", "PEMKEY_BLOB"),
+        ]);
+        assert!(files_named(&blob).is_empty());
     }
 
     #[test]

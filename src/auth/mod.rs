@@ -16,7 +16,7 @@ pub use oauth1::{
 };
 pub use oauth2::{InitiateOAuth, OAuth2Settings, OAuthVersion};
 pub use sso::{SsoKind, SsoSettings};
-pub use store::{now, TokenStore, Tokens};
+pub use store::{now, Pending, TokenStore, Tokens};
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -270,7 +270,7 @@ impl Authenticator {
                 let tokens = match cached.filter(|t| !t.expired()) {
                     Some(t) => t,
                     None => {
-                        let t = oauth2::usable_tokens(http, settings, &self.site, None).await?;
+                        let t = oauth2::usable_tokens(http, settings, None).await?;
                         self.state.borrow_mut().tokens = Some(t.clone());
                         t
                     }
@@ -302,7 +302,7 @@ impl Authenticator {
                 let Some(failed) = failed else {
                     return Ok(false);
                 };
-                let t = oauth2::usable_tokens(http, settings, &self.site, Some(&failed)).await?;
+                let t = oauth2::usable_tokens(http, settings, Some(&failed)).await?;
                 self.state.borrow_mut().tokens = Some(t);
                 Ok(true)
             }

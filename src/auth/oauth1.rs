@@ -13,7 +13,7 @@ use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use sha1::{Digest, Sha1};
 use url::Url;
 
-use super::store::{TokenStore, Tokens};
+use super::store::{Pending, TokenStore, Tokens};
 use crate::error::{Error, Result};
 use crate::jira::UNRESERVED;
 
@@ -47,12 +47,14 @@ impl KeySource {
     fn key(&self) -> Result<RsaPrivateKey> {
         let text = match self {
             KeySource::Blob(pem) => pem.clone(),
-            KeySource::File(path) => std::fs::read_to_string(path).map_err(|e| {
-                Error::option(
-                    format!("cannot read certificate_store {}: {e}", path.display()),
-                    Some("The file must be readable by the database server's OS user.".into()),
-                )
-            })?,
+            KeySource::File(path) => {
+                let bytes = crate::files::read_existing("certificate_store", path)?;
+                String::from_utf8(bytes).map_err(|_| Error::File {
+                    option: "certificate_store",
+                    path: path.display().to_string(),
+                    reason: "it is not a PEM text file".into(),
+                })?
+            }
         };
         let block = pem::parse(text.trim())
             .map_err(|e| Error::option(format!("certificate_store is not a PEM key: {e}"), None))?;
@@ -92,6 +94,12 @@ impl OAuth1Settings {
                     .into(),
         })?;
         let file = KeySource::parse_type(get("certificate_store_type").unwrap_or("PEMKEY_FILE"))?;
+        if file && store.trim_start().starts_with("-----") {
+            return Err(Error::option(
+                "certificate_store holds PEM text, but certificate_store_type is PEMKEY_FILE",
+                Some("Set certificate_store_type 'PEMKEY_BLOB' beside it.".into()),
+            ));
+        }
         let key = if file {
             KeySource::File(PathBuf::from(store))
         } else {
@@ -216,7 +224,7 @@ async fn signed_post(
         .header(reqwest::header::AUTHORIZATION, header)
         .send()
         .await
-        .map_err(|e| Error::Connection(format!("cannot reach {url}: {e}")))?;
+        .map_err(|e| crate::jira::transport_error(&format!("cannot reach {url}"), e))?;
     let status = response.status().as_u16();
     let body = response.text().await.unwrap_or_default();
     if status >= 400 {
@@ -249,12 +257,11 @@ pub async fn authorization_url(
     .await?;
     let token = form_value(&body, "oauth_token")
         .ok_or_else(|| Error::Connection("the request-token answer has no oauth_token".into()))?;
-    settings.token_store()?.save(&Tokens {
-        access_token: String::new(),
-        refresh_token: Some(token.clone()),
-        expires_at: 0,
-        cloud_id: None,
-        token_secret: form_value(&body, "oauth_token_secret"),
+    // Beside the stored access token, which keeps working until the new one replaces it.
+    settings.token_store()?.save_pending(Pending {
+        state: None,
+        code_verifier: None,
+        request_token: Some(token.clone()),
     })?;
     let mut url = servlet(site, "authorize")?;
     url.query_pairs_mut().append_pair("oauth_token", &token);
@@ -270,8 +277,9 @@ pub async fn access_token(
 ) -> Result<Tokens> {
     let store = settings.token_store()?;
     let request_token = store
-        .load()?
-        .and_then(|t| t.refresh_token)
+        .load_entry()?
+        .and_then(|t| t.pending)
+        .and_then(|p| p.request_token)
         .ok_or_else(|| Error::Auth {
             scheme: "OAuth".into(),
             message: "no OAuth 1.0a request token is pending".into(),
@@ -293,9 +301,10 @@ pub async fn access_token(
     let tokens = Tokens {
         access_token: access,
         refresh_token: None,
-        expires_at: super::store::now() + expires_in,
+        expires_at: super::store::expires_after(expires_in),
         cloud_id: None,
         token_secret: form_value(&body, "oauth_token_secret"),
+        pending: None,
     };
     store.save(&tokens)?;
     Ok(tokens)

@@ -3,10 +3,12 @@
 
 use std::path::PathBuf;
 
+use base64::Engine;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::store::{now, TokenStore, Tokens};
+use super::store::{expires_after, Pending, TokenStore, Tokens};
 use crate::error::{Error, Result};
 use crate::options::parse_named_url;
 
@@ -77,6 +79,9 @@ pub struct OAuth2Settings {
     api_url: Url,
     /// `oauth_settings_location`; when unset the extension picks a file per server and role.
     pub store: Option<PathBuf>,
+    /// The server's `url`: the one site a grant is used for. Without it, a grant that covers
+    /// exactly one site is used for that site.
+    site: Option<Url>,
 }
 
 fn auth_error(message: impl Into<String>) -> Error {
@@ -117,6 +122,7 @@ impl OAuth2Settings {
             auth_url: url("oauth_auth_url", "https://auth.atlassian.com")?,
             api_url: url("oauth_api_url", "https://api.atlassian.com")?,
             store: get("oauth_settings_location").map(PathBuf::from),
+            site: get("url").map(|u| parse_named_url("url", u)).transpose()?,
         })
     }
 
@@ -125,12 +131,28 @@ impl OAuth2Settings {
         TokenStore::configured(self.store.as_ref())
     }
 
+    /// Atlassian's API gateway (`oauth_api_url`).
+    pub fn api_url(&self) -> &Url {
+        &self.api_url
+    }
+
     fn endpoint(base: &Url, path: &str) -> String {
         format!("{}{path}", base.as_str().trim_end_matches('/'))
     }
 }
 
-/// The URL the user opens to grant access.
+/// 32 random bytes, base64url: an unguessable `state` or PKCE code verifier.
+fn random_text() -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+/// The PKCE S256 challenge of a code verifier (RFC 7636 4.2).
+pub fn code_challenge(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// The URL the user opens to grant access, with a random `state` (unless one is given) and a
+/// PKCE challenge; both are kept in the token store, beside any grant, for the exchange.
 pub fn authorization_url(
     settings: &OAuth2Settings,
     callback: Option<&str>,
@@ -143,6 +165,8 @@ pub fn authorization_url(
             message: "the OAuth authorization URL needs a callback URL".into(),
             hint: "Pass callback_url, or set the callback_url option.".into(),
         })?;
+    let state = state.map_or_else(random_text, str::to_string);
+    let verifier = random_text();
     let mut url = Url::parse(&OAuth2Settings::endpoint(&settings.auth_url, "/authorize"))
         .map_err(|e| Error::Connection(format!("bad oauth_auth_url: {e}")))?;
     url.query_pairs_mut()
@@ -150,10 +174,37 @@ pub fn authorization_url(
         .append_pair("client_id", &settings.client_id)
         .append_pair("scope", scope.unwrap_or(&settings.scope))
         .append_pair("redirect_uri", redirect)
-        .append_pair("state", state.unwrap_or("jira_fdw"))
+        .append_pair("state", &state)
         .append_pair("response_type", "code")
-        .append_pair("prompt", "consent");
+        .append_pair("prompt", "consent")
+        .append_pair("code_challenge", &code_challenge(&verifier))
+        .append_pair("code_challenge_method", "S256");
+    settings.token_store()?.save_pending(Pending {
+        state: Some(state),
+        code_verifier: Some(verifier),
+        request_token: None,
+    })?;
     Ok(url.to_string())
+}
+
+/// The code and state of what the user copied from the callback: the code itself, or the
+/// whole callback URL (or its query string) with `code` and `state`.
+pub fn callback_parts(verifier: &str) -> (String, Option<String>) {
+    let query = match Url::parse(verifier) {
+        Ok(url) => url.query().unwrap_or_default().to_string(),
+        Err(_) if verifier.contains("code=") => verifier.trim_start_matches('?').to_string(),
+        Err(_) => return (verifier.to_string(), None),
+    };
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    (get("code").unwrap_or_default(), get("state"))
 }
 
 async fn token_request(
@@ -164,9 +215,10 @@ async fn token_request(
     body["client_id"] = json!(settings.client_id);
     body["client_secret"] = json!(settings.client_secret);
     let url = OAuth2Settings::endpoint(&settings.auth_url, "/oauth/token");
-    let response = http.post(&url).json(&body).send().await.map_err(|e| {
-        Error::Connection(format!("cannot reach the OAuth token endpoint {url}: {e}"))
-    })?;
+    let response =
+        http.post(&url).json(&body).send().await.map_err(|e| {
+            crate::jira::transport_error("cannot reach the OAuth token endpoint", e)
+        })?;
     let status = response.status().as_u16();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
     if status >= 400 {
@@ -191,34 +243,58 @@ async fn token_request(
             .get("refresh_token")
             .and_then(Value::as_str)
             .map(str::to_string),
-        expires_at: now()
-            + answer
+        expires_at: expires_after(
+            answer
                 .get("expires_in")
                 .and_then(Value::as_i64)
                 .unwrap_or(3600),
+        ),
         cloud_id: None,
         token_secret: None,
+        pending: None,
     })
 }
 
-/// Exchanges an authorization code (the verifier) for tokens and picks the site.
+/// Exchanges an authorization code for tokens and picks the site. When this server and role
+/// started an authorization, the callback's `state` must be the one it made, and its PKCE
+/// verifier is sent.
 pub async fn exchange_code(
     http: &reqwest::Client,
     settings: &OAuth2Settings,
-    site: &Url,
     code: &str,
     callback: Option<&str>,
+    state: Option<&str>,
 ) -> Result<Tokens> {
+    let pending = settings
+        .token_store()?
+        .load_entry()?
+        .and_then(|t| t.pending)
+        .filter(|p| p.code_verifier.is_some());
+    if let Some(expected) = pending.as_ref().and_then(|p| p.state.as_deref()) {
+        match state {
+            Some(given) if given == expected => {}
+            Some(_) => {
+                return Err(auth_error(
+                    "the state of the callback is not the one of the authorization this server and role started",
+                ))
+            }
+            None => return Err(Error::Auth {
+                scheme: "OAuth".into(),
+                message: "the exchange needs the state of the callback".into(),
+                hint: "Pass the callback's state, or the whole callback URL as the verifier.".into(),
+            }),
+        }
+    }
     let redirect = callback
         .or(settings.callback_url.as_deref())
         .unwrap_or_default();
-    let mut tokens = token_request(
-        http,
-        settings,
-        json!({"grant_type": "authorization_code", "code": code, "redirect_uri": redirect}),
-    )
-    .await?;
-    tokens.cloud_id = Some(cloud_id(http, settings, site, &tokens.access_token).await?);
+    let mut body =
+        json!({"grant_type": "authorization_code", "code": code, "redirect_uri": redirect});
+    if let Some(verifier) = pending.and_then(|p| p.code_verifier) {
+        body["code_verifier"] = json!(verifier);
+    }
+    let mut tokens = token_request(http, settings, body).await?;
+    tokens.cloud_id = Some(cloud_id(http, settings, &tokens.access_token).await?);
     Ok(tokens)
 }
 
@@ -236,11 +312,11 @@ pub async fn refresh(
     .await
 }
 
-/// The cloud id of the site whose URL is `site` among those the token may access.
+/// The cloud id of the server's site among those the token may access: the one whose URL is
+/// the server's `url`, or without a `url` the only one.
 async fn cloud_id(
     http: &reqwest::Client,
     settings: &OAuth2Settings,
-    site: &Url,
     access: &str,
 ) -> Result<String> {
     let url = OAuth2Settings::endpoint(&settings.api_url, "/oauth/token/accessible-resources");
@@ -249,7 +325,7 @@ async fn cloud_id(
         .bearer_auth(access)
         .send()
         .await
-        .map_err(|e| Error::Connection(format!("cannot reach {url}: {e}")))?;
+        .map_err(|e| crate::jira::transport_error(&format!("cannot reach {url}"), e))?;
     if !response.status().is_success() {
         return Err(auth_error(format!(
             "accessible-resources answered HTTP {}",
@@ -259,18 +335,27 @@ async fn cloud_id(
     let sites: Value = response
         .json()
         .await
-        .map_err(|e| Error::Connection(format!("accessible-resources is not JSON: {e}")))?;
+        .map_err(|e| crate::jira::transport_error("accessible-resources is not JSON", e))?;
     let sites = sites.as_array().cloned().unwrap_or_default();
-    let wanted = site.as_str().trim_end_matches('/');
-    let matching = sites.iter().find(|s| {
-        s.get("url")
-            .and_then(Value::as_str)
-            .is_some_and(|u| u.trim_end_matches('/').eq_ignore_ascii_case(wanted))
-    });
-    let chosen = match (matching, sites.len()) {
-        (Some(s), _) => s,
-        (None, 1) => &sites[0],
-        _ => {
+    let wanted = settings
+        .site
+        .as_ref()
+        .map(|site| site.as_str().trim_end_matches('/').to_string());
+    let chosen = match &wanted {
+        Some(wanted) => sites.iter().find(|s| {
+            s.get("url")
+                .and_then(Value::as_str)
+                .is_some_and(|u| u.trim_end_matches('/').eq_ignore_ascii_case(wanted))
+        }),
+        None if sites.len() == 1 => sites.first(),
+        None => None,
+    };
+    let chosen = match chosen {
+        Some(s) => s,
+        None => {
+            let wanted = wanted
+                .as_deref()
+                .unwrap_or("(no url: the grant must cover exactly one site)");
             let names: Vec<&str> = sites
                 .iter()
                 .filter_map(|s| s.get("url").and_then(Value::as_str))
@@ -310,7 +395,6 @@ pub fn gateway(settings: &OAuth2Settings, tokens: &Tokens) -> Result<Url> {
 pub async fn usable_tokens(
     http: &reqwest::Client,
     settings: &OAuth2Settings,
-    site: &Url,
     failed: Option<&str>,
 ) -> Result<Tokens> {
     if settings.initiate == InitiateOAuth::Off {
@@ -320,13 +404,14 @@ pub async fn usable_tokens(
             ));
         }
         let access = settings.access_token.clone().unwrap_or_default();
-        let cloud = cloud_id(http, settings, site, &access).await?;
+        let cloud = cloud_id(http, settings, &access).await?;
         return Ok(Tokens {
             access_token: access,
             refresh_token: None,
             expires_at: i64::MAX,
             cloud_id: Some(cloud),
             token_secret: None,
+            pending: None,
         });
     }
     let store = settings.token_store()?;
@@ -343,7 +428,8 @@ pub async fn usable_tokens(
         Some(t) => t,
         None => match (&settings.verifier, settings.initiate) {
             (Some(code), InitiateOAuth::GetAndRefresh) => {
-                let t = exchange_code(http, settings, site, code, None).await?;
+                let (code, state) = callback_parts(code);
+                let t = exchange_code(http, settings, &code, None, state.as_deref()).await?;
                 store.save(&t)?;
                 return Ok(t);
             }
@@ -369,7 +455,7 @@ pub async fn usable_tokens(
     };
     next.cloud_id = match current.cloud_id {
         Some(c) => Some(c),
-        None => Some(cloud_id(http, settings, site, &next.access_token).await?),
+        None => Some(cloud_id(http, settings, &next.access_token).await?),
     };
     store.save(&next)?;
     Ok(next)
@@ -390,11 +476,55 @@ mod tests {
     }
 
     #[test]
-    fn authorization_url_has_every_parameter() {
-        let url = authorization_url(&settings(), None, None, Some("s t")).unwrap();
+    fn authorization_url_has_every_parameter_and_keeps_state_and_verifier() {
+        let mut s = settings();
+        let dir = std::env::temp_dir().join(format!("jira_fdw_oauth2_{}", std::process::id()));
+        s.store = Some(dir.join("t.json"));
+        let url = authorization_url(&s, None, None, Some("s t")).unwrap();
+        let pending = s
+            .token_store()
+            .unwrap()
+            .load_entry()
+            .unwrap()
+            .unwrap()
+            .pending
+            .unwrap();
+        let verifier = pending.code_verifier.unwrap();
+        assert_eq!(pending.state.as_deref(), Some("s t"));
         assert_eq!(
             url,
-            "https://auth.atlassian.com/authorize?audience=api.atlassian.com&client_id=cid&scope=read%3Ajira-work+read%3Ajira-user+offline_access&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1&state=s+t&response_type=code&prompt=consent"
+            format!("https://auth.atlassian.com/authorize?audience=api.atlassian.com&client_id=cid&scope=read%3Ajira-work+read%3Ajira-user+offline_access&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1&state=s+t&response_type=code&prompt=consent&code_challenge={}&code_challenge_method=S256", code_challenge(&verifier))
+        );
+        // Without a given state, each URL has a new random one.
+        let a = authorization_url(&s, None, None, None).unwrap();
+        let b = authorization_url(&s, None, None, None).unwrap();
+        assert_ne!(a, b);
+        assert!(
+            s.token_store().unwrap().load().unwrap().is_none(),
+            "a pending authorization is no grant"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn pkce_challenge_follows_rfc_7636() {
+        // RFC 7636 appendix B.
+        assert_eq!(
+            code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn callbacks_are_split_into_code_and_state() {
+        assert_eq!(callback_parts("abc"), ("abc".to_string(), None));
+        assert_eq!(
+            callback_parts("https://app.example/cb?code=c1&state=s%201"),
+            ("c1".to_string(), Some("s 1".to_string()))
+        );
+        assert_eq!(
+            callback_parts("?code=c2&state=z"),
+            ("c2".to_string(), Some("z".to_string()))
         );
     }
 

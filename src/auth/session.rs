@@ -21,7 +21,7 @@ pub async fn login(
         .json(&json!({"username": user, "password": password}))
         .send()
         .await
-        .map_err(|e| Error::Connection(format!("cannot reach Jira to log in: {e}")))?;
+        .map_err(|e| crate::jira::transport_error("cannot reach Jira to log in", e))?;
     let status = response.status();
     let body: Value = response.json().await.unwrap_or(Value::Null);
     if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {

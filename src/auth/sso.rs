@@ -100,7 +100,7 @@ pub async fn login(http: &reqwest::Client, settings: &SsoSettings) -> Result<Str
         ])
         .send()
         .await
-        .map_err(|e| Error::Connection(format!("cannot reach the SAML exchange URL: {e}")))?;
+        .map_err(|e| crate::jira::transport_error("cannot reach the SAML exchange URL", e))?;
     if response.status().is_client_error() {
         return Err(auth_error(format!(
             "Jira's SAML exchange refused the assertion (HTTP {})",
@@ -146,7 +146,7 @@ async fn okta_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resul
         json!({"username": settings.user, "password": settings.password}),
     )
     .await
-    .map_err(|e| Error::Connection(format!("cannot reach Okta: {e}")))?;
+    .map_err(|e| crate::jira::transport_error("cannot reach Okta", e))?;
     let (status, body) = json_of(response).await;
     if status == 401 || status == 403 {
         return Err(auth_error(format!(
@@ -178,7 +178,7 @@ async fn okta_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resul
         .get(redirect)
         .send()
         .await
-        .map_err(|e| Error::Connection(format!("cannot reach Okta: {e}")))?;
+        .map_err(|e| crate::jira::transport_error("cannot reach Okta", e))?;
     if !response.status().is_success() {
         return Err(auth_error(format!(
             "Okta did not hand out a SAML response (HTTP {})",
@@ -188,7 +188,7 @@ async fn okta_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resul
     response
         .text()
         .await
-        .map_err(|e| Error::Connection(format!("Okta's answer broke off: {e}")))
+        .map_err(|e| crate::jira::transport_error("Okta's answer broke off", e))
 }
 
 async fn okta_mfa(http: &reqwest::Client, settings: &SsoSettings, body: &Value) -> Result<String> {
@@ -234,7 +234,7 @@ async fn okta_mfa(http: &reqwest::Client, settings: &SsoSettings, body: &Value) 
         .json(&request)
         .send()
         .await
-        .map_err(|e| Error::Connection(format!("cannot reach Okta: {e}")))?;
+        .map_err(|e| crate::jira::transport_error("cannot reach Okta", e))?;
     let (status, answer) = json_of(response).await;
     if status >= 400 {
         return Err(auth_error(format!(
@@ -263,7 +263,7 @@ async fn crowd_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resu
         ])
         .send()
         .await
-        .map_err(|e| Error::Connection(format!("cannot reach Crowd: {e}")))?;
+        .map_err(|e| crate::jira::transport_error("cannot reach Crowd", e))?;
     let status = response.status().as_u16();
     if status == 401 || status == 400 || status == 403 {
         let (_, body) = json_of(response).await;
@@ -283,5 +283,5 @@ async fn crowd_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resu
     response
         .text()
         .await
-        .map_err(|e| Error::Connection(format!("Crowd's answer broke off: {e}")))
+        .map_err(|e| crate::jira::transport_error("Crowd's answer broke off", e))
 }

@@ -2,15 +2,17 @@
 //! role (mode 0600, replaced atomically), with a lock file that serializes refreshes across
 //! backends, because Atlassian rotates refresh tokens and a token used twice is dead.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::files;
+
+/// The option naming the token file, for messages.
+const OPTION: &str = "oauth_settings_location";
 
 /// Seconds before expiry at which an access token is treated as expired.
 const EXPIRY_MARGIN: i64 = 60;
@@ -31,6 +33,43 @@ pub struct Tokens {
     /// For OAuth 1.0a: the token secret (unused with RSA-SHA1, kept for completeness).
     #[serde(default)]
     pub token_secret: Option<String>,
+    /// An authorization started with `get_oauth_authorization_url` and not yet completed; kept
+    /// apart so that starting one never replaces tokens that work.
+    #[serde(default)]
+    pub pending: Option<Pending>,
+}
+
+/// What the exchange of an authorization must match or send.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    /// OAuth 2.0: the random `state` the callback must carry back.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// OAuth 2.0: the PKCE code verifier (RFC 7636) whose challenge the URL carried.
+    #[serde(default)]
+    pub code_verifier: Option<String>,
+    /// OAuth 1.0a: the request token the user approves.
+    #[serde(default)]
+    pub request_token: Option<String>,
+}
+
+impl Tokens {
+    /// A store entry holding only a pending authorization.
+    pub fn pending_only(pending: Pending) -> Tokens {
+        Tokens {
+            access_token: String::new(),
+            refresh_token: None,
+            expires_at: 0,
+            cloud_id: None,
+            token_secret: None,
+            pending: Some(pending),
+        }
+    }
+
+    /// Whether this entry holds a grant (not only a pending authorization).
+    pub fn granted(&self) -> bool {
+        !self.access_token.is_empty()
+    }
 }
 
 impl std::fmt::Debug for Tokens {
@@ -52,10 +91,16 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Unix time `seconds` from now, saturating: an absurd lifetime from a hostile answer is
+/// "never expires", not an overflow.
+pub fn expires_after(seconds: i64) -> i64 {
+    now().saturating_add(seconds.max(0))
+}
+
 impl Tokens {
     /// Whether the access token is (about to be) expired.
     pub fn expired(&self) -> bool {
-        self.expires_at - EXPIRY_MARGIN <= now()
+        self.expires_at.saturating_sub(EXPIRY_MARGIN) <= now()
     }
 }
 
@@ -68,13 +113,6 @@ pub struct TokenStore {
 /// Held while a backend refreshes; dropping it releases the lock.
 pub struct StoreLock {
     _file: File,
-}
-
-fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
-    Error::Connection(format!(
-        "cannot {what} the OAuth token store {}: {e}",
-        path.display()
-    ))
 }
 
 impl TokenStore {
@@ -91,64 +129,59 @@ impl TokenStore {
             .ok_or_else(|| Error::Connection("no OAuth token store is configured".into()))
     }
 
-    /// The stored tokens, if any.
+    /// The stored grant, if any (an entry holding only a pending authorization is none).
     pub fn load(&self) -> Result<Option<Tokens>> {
-        match fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                Error::Connection(format!(
-                    "the OAuth token store {} is damaged: {e}",
-                    self.path.display()
-                ))
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io_error("read", &self.path, e)),
-        }
+        Ok(self.load_entry()?.filter(Tokens::granted))
+    }
+
+    /// Records a pending authorization beside whatever grant is stored.
+    pub fn save_pending(&self, pending: Pending) -> Result<()> {
+        let entry = match self.load_entry()? {
+            Some(mut t) => {
+                t.pending = Some(pending);
+                t
+            }
+            None => Tokens::pending_only(pending),
+        };
+        self.save(&entry)
+    }
+
+    /// The stored entry, grant or not.
+    pub fn load_entry(&self) -> Result<Option<Tokens>> {
+        let Some(bytes) = files::read(OPTION, &self.path)? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| Error::File {
+                option: OPTION,
+                path: self.path.display().to_string(),
+                reason: format!("the OAuth token store is damaged: {e}"),
+            })
     }
 
     /// Replaces the stored tokens (readable by the server's OS user only).
     pub fn save(&self, tokens: &Tokens) -> Result<()> {
-        if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
-            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
-        }
-        let tmp = self
-            .path
-            .with_extension(format!("tmp{}", std::process::id()));
         let json = serde_json::to_vec_pretty(tokens)
             .map_err(|e| Error::Connection(format!("cannot serialize tokens: {e}")))?;
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| io_error("write", &tmp, e))?;
-        file.write_all(&json)
-            .and_then(|_| file.sync_all())
-            .map_err(|e| io_error("write", &tmp, e))?;
-        fs::rename(&tmp, &self.path).map_err(|e| io_error("replace", &self.path, e))
+        files::replace(OPTION, &self.path, &json)
     }
 
     /// Takes the store's exclusive lock, waiting (interruptibly: the wait is a tokio sleep
     /// inside the caller's cancellable future) while another backend holds it.
     pub async fn lock(&self) -> Result<StoreLock> {
         let lock_path = self.path.with_extension("lock");
-        if let Some(dir) = lock_path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
-        }
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(&lock_path)
-            .map_err(|e| io_error("lock", &lock_path, e))?;
+        let file = files::lock_file(OPTION, &lock_path)?;
         loop {
             match file.try_lock() {
                 Ok(()) => return Ok(StoreLock { _file: file }),
                 Err(std::fs::TryLockError::WouldBlock) => tokio::time::sleep(LOCK_POLL).await,
                 Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(io_error("lock", &lock_path, e))
+                    return Err(Error::File {
+                        option: OPTION,
+                        path: lock_path.display().to_string(),
+                        reason: format!("cannot lock it: {}", e.kind()),
+                    })
                 }
             }
         }
@@ -158,6 +191,8 @@ impl TokenStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
 
     fn tokens(access: &str) -> Tokens {
         Tokens {
@@ -166,6 +201,7 @@ mod tests {
             expires_at: now() + 3600,
             cloud_id: Some("c".into()),
             token_secret: None,
+            pending: None,
         }
     }
 

@@ -12,7 +12,7 @@ use super::{Cell, Column, PgType, Rule, Source};
 use crate::error::{Error, Result};
 
 /// How a custom field's values are typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// `number` -> numeric
     Number,
@@ -51,6 +51,10 @@ thread_local! {
     /// The custom-field columns discovered in this backend, by field id, so that predicates
     /// (which name columns by key) find their rules again.
     static REGISTRY: RefCell<HashMap<String, &'static Column>> = RefCell::new(HashMap::new());
+    /// Every column definition built in this backend, by (field id, column name, kind): a
+    /// definition lives as long as the backend, so a rediscovery of the same fields reuses it
+    /// instead of allocating again; memory is bounded by the distinct definitions seen.
+    static INTERNED: RefCell<HashMap<(String, String, Kind), &'static Column>> = RefCell::new(HashMap::new());
 }
 
 /// The custom-field column of field `id` (`customfield_10010`) last discovered.
@@ -146,8 +150,12 @@ pub fn columns(fields: &[CustomField], taken: &[&str]) -> Vec<&'static Column> {
             base
         };
         used.push(name.clone());
-        // Column definitions live as long as the backend: a few per custom field, built once
-        // per discovery of a server's fields.
+        let interned_key = (field.id.clone(), name.clone(), field.kind);
+        if let Some(column) = INTERNED.with(|i| i.borrow().get(&interned_key).copied()) {
+            REGISTRY.with(|r| r.borrow_mut().insert(field.id.clone(), column));
+            out.push(column);
+            continue;
+        }
         let clause = leak(format!("cf[{}]", field.number));
         let (ty, rule) = match field.kind {
             Kind::Number => (PgType::Numeric, Rule::Number(clause)),
@@ -181,6 +189,7 @@ pub fn columns(fields: &[CustomField], taken: &[&str]) -> Vec<&'static Column> {
             source: Source::Custom(id, field.kind),
         };
         let column: &'static Column = Box::leak(Box::new(column));
+        INTERNED.with(|i| i.borrow_mut().insert(interned_key, column));
         REGISTRY.with(|r| r.borrow_mut().insert(field.id.clone(), column));
         out.push(column);
     }
@@ -249,6 +258,9 @@ mod tests {
         assert_eq!(fields.len(), 5);
         assert_eq!(fields[0].id, "customfield_10010");
         let cols = columns(&fields, &["summary", "key"]);
+        // Rediscovering the same fields reuses the definitions instead of leaking new ones.
+        let again = columns(&fields, &["summary", "key"]);
+        assert!(cols.iter().zip(&again).all(|(a, b)| std::ptr::eq(*a, *b)));
         let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
         assert_eq!(
             names,

@@ -200,10 +200,18 @@ fn images(text: &str) -> String {
 }
 
 /// Removes `marker` pairs that wrap text as emphasis: the opening one at a word start, the
-/// closing one at a word end.
+/// closing one at a word end. Linear: the next closing candidate after each position is known
+/// before the pairs are matched, so a line of openers without closers is not rescanned.
 fn strip_pairs(text: &str, marker: char) -> String {
     let chars: Vec<char> = text.chars().collect();
     let boundary = |c: Option<&char>| c.is_none_or(|c| !c.is_alphanumeric());
+    let closes = |j: usize| {
+        j > 0 && chars[j] == marker && !chars[j - 1].is_whitespace() && boundary(chars.get(j + 1))
+    };
+    let mut next_close = vec![usize::MAX; chars.len() + 1];
+    for j in (0..chars.len()).rev() {
+        next_close[j] = if closes(j) { j } else { next_close[j + 1] };
+    }
     let mut drop = vec![false; chars.len()];
     let mut i = 0;
     while i < chars.len() {
@@ -213,10 +221,7 @@ fn strip_pairs(text: &str, marker: char) -> String {
                 .get(i + 1)
                 .is_some_and(|c| !c.is_whitespace() && *c != marker);
         if opens {
-            let close = (i + 2..chars.len()).find(|&j| {
-                chars[j] == marker && !chars[j - 1].is_whitespace() && boundary(chars.get(j + 1))
-            });
-            if let Some(j) = close {
+            if let Some(&j) = next_close.get(i + 2).filter(|j| **j != usize::MAX) {
                 drop[i] = true;
                 drop[j] = true;
                 i = j + 1;
@@ -261,5 +266,15 @@ mod tests {
             "a well-known 2*3 = 6 - right? snake_case_name"
         );
         assert_eq!(render("{color:red}red{color} text"), "red text");
+    }
+
+    #[test]
+    fn hostile_markup_renders_in_linear_time() {
+        // 32 KB of openers without closers, on one line: quadratic matching took seconds.
+        let line = "*a ".repeat(11_000);
+        let out = render(&line);
+        assert_eq!(out, line.trim_end());
+        let mixed = "_x *y -z +w ^v ~u [a !b {{c ".repeat(2_000);
+        assert!(render(&mixed).starts_with("_x *y -z +w ^v ~u [a !b {{c"));
     }
 }

@@ -66,12 +66,15 @@ unsafe extern "C-unwind" fn process_utility(
     dest: *mut pg_sys::DestReceiver,
     qc: *mut pg_sys::QueryCompletion,
 ) {
-    // SAFETY: the arguments are Postgres' own, passed on unchanged.
+    // SAFETY: the arguments are Postgres' own, passed on unchanged. The previous hook is C
+    // (another extension's) and may raise an ERROR: pg_guard_ffi_boundary catches its longjmp
+    // and turns it into a Rust panic that pg_guard re-raises, so no Rust frame is jumped over.
+    // The closure holds no values with destructors.
     unsafe {
         match PREVIOUS.get().copied().flatten() {
-            Some(previous) => {
+            Some(previous) => pg_sys::ffi::pg_guard_ffi_boundary(|| {
                 previous(pstmt, query, read_only_tree, context, params, env, dest, qc)
-            }
+            }),
             None => pg_sys::standard_ProcessUtility(
                 pstmt,
                 query,
@@ -99,10 +102,12 @@ unsafe extern "C-unwind" fn process_utility(
     dest: *mut pg_sys::DestReceiver,
     qc: *mut pg_sys::QueryCompletion,
 ) {
-    // SAFETY: the arguments are Postgres' own, passed on unchanged.
+    // SAFETY: as in the hook above: the previous hook's ERROR is caught at the boundary.
     unsafe {
         match PREVIOUS.get().copied().flatten() {
-            Some(previous) => previous(pstmt, query, context, params, env, dest, qc),
+            Some(previous) => pg_sys::ffi::pg_guard_ffi_boundary(|| {
+                previous(pstmt, query, context, params, env, dest, qc)
+            }),
             None => pg_sys::standard_ProcessUtility(pstmt, query, context, params, env, dest, qc),
         }
         comment_created_table(pstmt, context);

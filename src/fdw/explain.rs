@@ -46,7 +46,7 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                     .into_owned()
             })
             .collect();
-        match data.scan.strategy(entity, &shown_as(&labels)) {
+        match data.scan.strategy(entity, &shown_as(&labels)).or_raise() {
             Strategy::Search(query) => {
                 property("Jira Strategy", "search/jql", es);
                 let jql = query.to_jql();

@@ -10,7 +10,7 @@ use pgrx::pg_sys;
 use super::custom_fields;
 use super::nodes::{def_elems, list_ptrs};
 use super::report::{raise, OrRaise};
-use super::table::server_config;
+use super::table::{current_user, server_config};
 use crate::catalog::{Column, Entity};
 use crate::error::Error;
 use crate::jql::pushdown_summary;
@@ -84,7 +84,9 @@ pub unsafe extern "C-unwind" fn import_foreign_schema(
                 )),
             ));
         }
-        let mut include_custom = server_config(server_oid).or_raise().include_custom_fields;
+        let mut include_custom = server_config(server_oid, current_user())
+            .or_raise()
+            .include_custom_fields;
         for (name, value) in def_elems((*stmt).options) {
             if name
                 .replace('_', "")
@@ -121,7 +123,7 @@ pub unsafe extern "C-unwind" fn import_foreign_schema(
         let mut commands: *mut pg_sys::List = std::ptr::null_mut();
         let mut comments = HashMap::new();
         let custom = if include_custom && wanted(Entity::Issues.name()) {
-            custom_fields::columns(server_oid).or_raise()
+            custom_fields::columns(server_oid, current_user()).or_raise()
         } else {
             Vec::new()
         };

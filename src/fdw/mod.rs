@@ -18,9 +18,10 @@ mod table;
 mod validator;
 mod values;
 
-/// Runs when Postgres loads the library: installs the hook that writes imported tables'
-/// column comments.
+/// Runs when Postgres loads the library: installs the hook that writes imported tables
+/// column comments and the callbacks that invalidate cached custom fields.
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     comments::install();
+    custom_fields::install();
 }

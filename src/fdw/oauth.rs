@@ -6,7 +6,7 @@ use pgrx::prelude::*;
 
 use super::interrupt::wait;
 use super::report::OrRaise;
-use super::table::{server_by_name, server_config};
+use super::table::{current_user, server_config, usable_server};
 use crate::auth::{oauth1_access_token, oauth1_authorization_url, oauth2, Credentials, Tokens};
 use crate::error::Error;
 use crate::jira::Client;
@@ -19,7 +19,7 @@ type TokenRow = (
 );
 
 fn config(server: &str) -> ConnectionConfig {
-    server_config(server_by_name(server).or_raise()).or_raise()
+    server_config(usable_server(server).or_raise(), current_user()).or_raise()
 }
 
 fn not_oauth(config: &ConnectionConfig) -> ! {
@@ -33,7 +33,7 @@ fn not_oauth(config: &ConnectionConfig) -> ! {
 }
 
 fn row(tokens: Tokens) -> TableIterator<'static, TokenRow> {
-    let expires_in = (tokens.expires_at - crate::auth::now()).max(0);
+    let expires_in = tokens.expires_at.saturating_sub(crate::auth::now()).max(0);
     TableIterator::once((tokens.access_token, tokens.refresh_token, expires_in))
 }
 
@@ -64,13 +64,15 @@ fn get_oauth_authorization_url(
     }
 }
 
-/// Exchanges the verifier (the `code` of the callback, or OAuth 1.0a's `oauth_verifier`) for
-/// tokens, stores them for this server and role, and returns them.
+/// Exchanges the verifier (the `code` of the callback or the whole callback URL, or OAuth
+/// 1.0a's `oauth_verifier`) for tokens, stores them for this server and role, and returns them.
+/// The callback's `state` must be the one `get_oauth_authorization_url` made.
 #[pg_extern(volatile)]
 fn get_oauth_access_token(
     server: &str,
     verifier: &str,
     callback_url: default!(Option<&str>, "NULL"),
+    state: default!(Option<&str>, "NULL"),
 ) -> TableIterator<
     'static,
     (
@@ -84,14 +86,16 @@ fn get_oauth_access_token(
     let tokens = match &config.credentials {
         Credentials::OAuth2(settings) => {
             let store = settings.token_store().or_raise();
+            let (code, from_callback) = oauth2::callback_parts(verifier);
+            let state = state.map(str::to_string).or(from_callback);
             wait(async {
                 let _lock = store.lock().await?;
                 let tokens = oauth2::exchange_code(
                     client.http(),
                     settings,
-                    &config.url,
-                    verifier,
+                    &code,
                     callback_url,
+                    state.as_deref(),
                 )
                 .await?;
                 store.save(&tokens)?;
@@ -152,3 +156,16 @@ fn refresh_oauth_access_token(
     client.forget_credentials();
     row(tokens)
 }
+
+extension_sql!(
+    r#"
+-- The functions act with a role's credentials and send requests from the database host: the
+-- DBA grants them to the roles that should (each still needs USAGE on the server it names).
+REVOKE EXECUTE ON FUNCTION get_oauth_authorization_url(text, text, text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION get_oauth_access_token(text, text, text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION refresh_oauth_access_token(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION refresh_custom_fields(text) FROM PUBLIC;
+"#,
+    name = "jira_fdw_function_privileges",
+    finalize
+);

@@ -95,7 +95,7 @@ fn remote_count(def: &TableDef, scan: &ScanPlan) -> Result<Option<f64>> {
     if !runtime.is_empty() {
         return Ok(None);
     }
-    let Strategy::Search(query) = scan.strategy(def.entity, &shown_as(&[])) else {
+    let Strategy::Search(query) = scan.strategy(def.entity, &shown_as(&[]))? else {
         return Ok(None);
     };
     let Some(jql) = query.to_jql() else {
@@ -129,7 +129,20 @@ pub unsafe extern "C-unwind" fn get_foreign_rel_size(
     baserel: *mut pg_sys::RelOptInfo,
     foreigntableid: pg_sys::Oid,
 ) {
-    let def = table::load(foreigntableid).or_raise();
+    // SAFETY: the planner passes a valid base relation of a valid query; its range table
+    // entry is at index relid of simple_rte_array (pg13-15), or its userid is set (pg16+).
+    let check_as_user = unsafe {
+        #[cfg(any(feature = "pg13", feature = "pg14", feature = "pg15"))]
+        {
+            let rte = *(*root).simple_rte_array.add((*baserel).relid as usize);
+            (*rte).checkAsUser
+        }
+        #[cfg(not(any(feature = "pg13", feature = "pg14", feature = "pg15")))]
+        {
+            (*baserel).userid
+        }
+    };
+    let def = table::load(foreigntableid, table::scan_user(check_as_user)).or_raise();
     // SAFETY: the planner passes a valid base relation; its restriction list holds
     // RestrictInfos; the RelState leaked into the planner's memory context lives as long as
     // this planning cycle, which is as long as fdw_private is read.
@@ -159,7 +172,7 @@ pub unsafe extern "C-unwind" fn get_foreign_rel_size(
                 None => DEFAULT_ROWS * selectivity,
             }
         } else {
-            match scan.strategy(def.entity, &shown_as(&[])) {
+            match scan.strategy(def.entity, &shown_as(&[])).or_raise() {
                 Strategy::Keys(keys) => keys.len() as f64,
                 _ => DEFAULT_ROWS * selectivity,
             }

@@ -21,10 +21,20 @@ pub fn raise(err: Error) -> ! {
         SqlState::Authorization => PgSqlErrorCode::ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION,
         SqlState::Cancelled => PgSqlErrorCode::ERRCODE_QUERY_CANCELED,
         SqlState::Fdw => PgSqlErrorCode::ERRCODE_FDW_ERROR,
+        SqlState::Privilege => PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
+        SqlState::InvalidParameter => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
     };
     let mut report = ErrorReport::new(code, err.to_string(), "jira_fdw");
     if let Some(hint) = err.hint() {
         report = report.set_hint(hint);
+    }
+    // SAFETY: superuser() reads the current role's catalog entry, which exists while the
+    // backend runs a statement.
+    if let Some(detail) = err
+        .private_detail()
+        .filter(|_| unsafe { pg_sys::superuser() })
+    {
+        report = report.set_detail(detail);
     }
     report.report(PgLogLevel::ERROR);
     unreachable!("ERROR does not return")

@@ -73,7 +73,7 @@ impl ScanState {
             Some(Resolved::Value(jql::Value::One(Scalar::Text(t)))) => Some(t),
             _ => None,
         };
-        let strategy: Strategy = scan.strategy(self.entity, &resolve);
+        let strategy: Strategy = scan.strategy(self.entity, &resolve)?;
         let max_results = match scan.limit {
             Some(limit) => self.page_size.min(limit.clamp(1, u32::MAX as u64) as u32),
             None => self.page_size,
@@ -108,7 +108,19 @@ pub unsafe extern "C-unwind" fn begin_foreign_scan(
         let foreign_scan = (*node).ss.ps.plan as *mut pg_sys::ForeignScan;
         let plan = decode(foreign_scan).or_raise();
         let relid = (*(*node).ss.ss_currentRelation).rd_id;
-        let def = table::load(relid).or_raise();
+        #[cfg(any(feature = "pg13", feature = "pg14", feature = "pg15"))]
+        let check_as_user = {
+            let rtes = pgrx::PgList::<pg_sys::RangeTblEntry>::from_pg(
+                (*(*node).ss.ps.state).es_range_table,
+            );
+            ((*foreign_scan).scan.scanrelid as usize)
+                .checked_sub(1)
+                .and_then(|i| rtes.get_ptr(i))
+                .map_or(pg_sys::InvalidOid, |rte| (*rte).checkAsUser)
+        };
+        #[cfg(not(any(feature = "pg13", feature = "pg14", feature = "pg15")))]
+        let check_as_user = (*foreign_scan).checkAsUser;
+        let def = table::load(relid, table::scan_user(check_as_user)).or_raise();
         let config = table::connection_config(&def).or_raise();
         let client = Client::shared(&config).or_raise();
         let columns = plan

@@ -23,6 +23,24 @@ pub struct TableDef {
     pub server: pg_sys::Oid,
     /// The table's normalized options.
     pub options: Vec<(String, String)>,
+    /// The role whose user mapping the scan uses.
+    pub user: pg_sys::Oid,
+}
+
+/// The role a scan runs as: the range table entry's `checkAsUser` (the owner of a view that
+/// reads the table) when set, else the current user, as postgres_fdw decides it.
+pub fn scan_user(check_as_user: pg_sys::Oid) -> pg_sys::Oid {
+    if check_as_user == pg_sys::InvalidOid {
+        // SAFETY: reads the current role's OID.
+        unsafe { pg_sys::GetUserId() }
+    } else {
+        check_as_user
+    }
+}
+
+/// The current role, for the SQL functions and IMPORT FOREIGN SCHEMA.
+pub fn current_user() -> pg_sys::Oid {
+    scan_user(pg_sys::InvalidOid)
 }
 
 pub fn type_oid(ty: PgType) -> pg_sys::Oid {
@@ -38,8 +56,9 @@ pub fn type_oid(ty: PgType) -> pg_sys::Oid {
     }
 }
 
-/// Reads the definition of foreign table `relid`, checking every column against the entity.
-pub fn load(relid: pg_sys::Oid) -> Result<TableDef> {
+/// Reads the definition of foreign table `relid` as scanned by `user`, checking every column
+/// against the entity.
+pub fn load(relid: pg_sys::Oid, user: pg_sys::Oid) -> Result<TableDef> {
     // SAFETY: relid is a foreign table the planner or executor already holds a lock on;
     // GetForeignTable errors (rather than returning null) when it does not exist.
     let (server, raw_options, relname) = unsafe {
@@ -92,7 +111,7 @@ pub fn load(relid: pg_sys::Oid) -> Result<TableDef> {
         };
         let column = match entity.column(&name) {
             // Not a system column of issues: perhaps a custom field, by name or by id.
-            Err(e) if entity == Entity::Issues => super::custom_fields::columns(server)?
+            Err(e) if entity == Entity::Issues => super::custom_fields::columns(server, user)?
                 .into_iter()
                 .find(|c| c.name == name || c.fields.first() == Some(&name.as_str()))
                 .ok_or(e)?,
@@ -117,13 +136,14 @@ pub fn load(relid: pg_sys::Oid) -> Result<TableDef> {
         columns,
         server,
         options,
+        user,
     })
 }
 
 /// The connection configuration of the table's server for the current user, with the table's
 /// own overrides.
 pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
-    let mut config = server_config(def.server)?;
+    let mut config = server_config(def.server, def.user)?;
     // Already validated by normalize; the table overrides the server.
     for (name, value) in &def.options {
         match name.as_str() {
@@ -137,14 +157,12 @@ pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
     Ok(config)
 }
 
-/// The connection configuration of server `server` for the current user: SERVER options merged
-/// with the USER MAPPING's (which may be absent when the server holds a service account), and
-/// the OAuth token file defaulting to one per server and role under the data directory.
-pub fn server_config(server: pg_sys::Oid) -> Result<ConnectionConfig> {
+/// The connection configuration of server `server` for role `role`: SERVER options merged
+/// with the role's USER MAPPING (or the PUBLIC one; none when the server holds no secrets),
+/// and the OAuth token file defaulting to one per server and role under the data directory.
+pub fn server_config(server: pg_sys::Oid, role: pg_sys::Oid) -> Result<ConnectionConfig> {
     // SAFETY: GetForeignServer errors for an unknown OID; the options are a DefElem list.
     let server_raw = unsafe { def_elems((*pg_sys::GetForeignServer(server)).options) };
-    // SAFETY: reads the current role's OID.
-    let role = unsafe { pg_sys::GetUserId() };
     let mapping_raw = PgTryBuilder::new(|| {
         // SAFETY: GetUserMapping returns a valid mapping or raises "user mapping not found",
         // which is caught below before anything was allocated that would need cleanup.
@@ -178,8 +196,37 @@ pub fn server_config(server: pg_sys::Oid) -> Result<ConnectionConfig> {
     Ok(config)
 }
 
+/// The OID of the foreign server named `name`, which the current role must have USAGE on (the
+/// SQL functions act with its user mapping and credentials).
+pub fn usable_server(name: &str) -> Result<pg_sys::Oid> {
+    let server = server_by_name(name)?;
+    let user = current_user();
+    // SAFETY: an ACL check of an existing server for an existing role.
+    #[cfg(any(feature = "pg13", feature = "pg14", feature = "pg15"))]
+    let result = unsafe {
+        pg_sys::pg_foreign_server_aclcheck(server, user, pg_sys::ACL_USAGE as pg_sys::AclMode)
+    };
+    // SAFETY: as above.
+    #[cfg(not(any(feature = "pg13", feature = "pg14", feature = "pg15")))]
+    let result = unsafe {
+        pg_sys::object_aclcheck(
+            pg_sys::ForeignServerRelationId,
+            server,
+            user,
+            pg_sys::ACL_USAGE as pg_sys::AclMode,
+        )
+    };
+    if result != pg_sys::AclResult::ACLCHECK_OK {
+        return Err(Error::Privilege {
+            message: format!("permission denied for foreign server {name}"),
+            hint: format!("GRANT USAGE ON FOREIGN SERVER {name} TO the role."),
+        });
+    }
+    Ok(server)
+}
+
 /// The OID of the foreign server named `name`.
-pub fn server_by_name(name: &str) -> Result<pg_sys::Oid> {
+fn server_by_name(name: &str) -> Result<pg_sys::Oid> {
     let c_name = std::ffi::CString::new(name)
         .map_err(|_| Error::option("a server name cannot contain NUL", None))?;
     // SAFETY: with missing_ok the lookup returns null instead of raising.

@@ -55,14 +55,13 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("jira_fdw/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = &config.ca_bundle {
-            let pem = std::fs::read(path)
-                .map_err(|e| Error::option(format!("cannot read ca_bundle {path}: {e}"), None))?;
-            let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::option(
-                    format!("ca_bundle {path} is not a PEM certificate bundle: {e}"),
-                    None,
-                )
-            })?;
+            let pem = crate::files::read_existing("ca_bundle", std::path::Path::new(path))?;
+            let certificates =
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::File {
+                    option: "ca_bundle",
+                    path: path.clone(),
+                    reason: format!("it is not a PEM certificate bundle: {}", error_chain(&e)),
+                })?;
             for certificate in certificates {
                 builder = builder.add_root_certificate(certificate);
             }
@@ -183,11 +182,16 @@ impl Client {
                 "Jira answered as to an anonymous user (X-Seraph-LoginReason: AUTHENTICATED_FAILED)",
             ));
         }
-        let bytes = match response.bytes().await {
+        let bytes = match read_capped(response).await {
             Ok(b) => b,
-            Err(e) => {
+            Err(Body::Broken(e)) => {
                 let context = format!("Jira's answer to {what} broke off");
                 return self.transport_failure(e, &context, what);
+            }
+            Err(Body::TooLarge) => {
+                return Err(Error::Connection(format!(
+                    "Jira's answer to {what} is larger than {MAX_BODY_BYTES} bytes"
+                )))
             }
         };
         if status == StatusCode::UNAUTHORIZED {
@@ -237,9 +241,37 @@ impl Client {
         }
         Ok(Attempt::Retry {
             after: None,
-            why: Error::Connection(format!("{context}: {}", error_chain(&e))),
+            why: Error::Connection(format!("{context}: {}", transport_text(e))),
         })
     }
+}
+
+/// Largest answer body read into memory: far above any page Jira sends (a 5,000-issue id page
+/// or 100 issues with every field), small enough that a hostile answer cannot exhaust memory.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Why a body could not be read.
+enum Body {
+    Broken(reqwest::Error),
+    TooLarge,
+}
+
+/// The body, read chunk by chunk and given up on past [`MAX_BODY_BYTES`].
+async fn read_capped(mut response: reqwest::Response) -> std::result::Result<Vec<u8>, Body> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(Body::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Body::Broken)? {
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(Body::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }
 
 fn login_failed(headers: &HeaderMap) -> bool {
@@ -261,7 +293,10 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if !seconds.is_finite() || seconds < 0.0 {
         return None;
     }
-    Some(Duration::from_secs_f64(seconds).min(MAX_RETRY_AFTER))
+    // Capped before the conversion, which would panic past Duration's range.
+    Some(Duration::from_secs_f64(
+        seconds.min(MAX_RETRY_AFTER.as_secs_f64()),
+    ))
 }
 
 /// Capped exponential backoff for the n-th retry (from 0).
@@ -310,6 +345,17 @@ fn preview(body: &[u8]) -> String {
     }
 }
 
+/// A transport failure of a request that is not retried (logins, token grants): `context` and
+/// reqwest's reason, without the URL.
+pub fn transport_error(context: &str, e: reqwest::Error) -> Error {
+    Error::Connection(format!("{context}: {}", transport_text(e)))
+}
+
+/// A transport error's text without its URL (query strings can carry session tokens).
+pub(crate) fn transport_text(e: reqwest::Error) -> String {
+    error_chain(&e.without_url())
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -353,6 +399,10 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
         h.insert(RETRY_AFTER, "100000".parse().unwrap());
         assert_eq!(retry_after(&h), Some(MAX_RETRY_AFTER));
+        h.insert(RETRY_AFTER, "1e20".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(MAX_RETRY_AFTER));
+        h.insert(RETRY_AFTER, "inf".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
         h.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
     }

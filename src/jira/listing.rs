@@ -18,6 +18,16 @@ pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// A value as one URL path segment, percent-encoded; `None` for the empty segment and the dot
+/// segments `.` and `..`, which URL parsing would resolve against the path (so that
+/// `issue_key = '..'` reaches `/rest/api/3/comment`). No Jira object has such a key or id.
+pub fn segment(value: &str) -> Option<String> {
+    if matches!(value, "" | "." | "..") {
+        return None;
+    }
+    Some(utf8_percent_encode(value, UNRESERVED).to_string())
+}
+
 /// Items per page asked of paged endpoints.
 const PAGE: u64 = 100;
 /// Keys per page when enumerating issues (only keys are requested).
@@ -43,7 +53,9 @@ pub struct ListingState {
 /// Every child of one parent (all pages), each tagged with the parent's key; none when the
 /// parent does not exist.
 async fn children(client: &Client, path: &str, shape: Shape, parent: &str) -> Result<Vec<Value>> {
-    let segment = utf8_percent_encode(parent, UNRESERVED).to_string();
+    let Some(segment) = segment(parent) else {
+        return Ok(Vec::new());
+    };
     let url = path.replace("{}", &segment);
     let mut all = Vec::new();
     let mut start_at = 0;
@@ -137,8 +149,10 @@ async fn children_of(client: &Client, listing: Listing, parent: &str) -> Result<
             let mut all = Vec::new();
             for mut group in groups {
                 let id = group.get("id").map(id_text).unwrap_or_default();
-                let path =
-                    inner.replace("{group}", &utf8_percent_encode(&id, UNRESERVED).to_string());
+                let Some(group_segment) = segment(&id) else {
+                    continue;
+                };
+                let path = inner.replace("{group}", &group_segment);
                 let items = match children(client, &path, Shape::Pages("values"), parent).await {
                     // A field named by the query that has no options (not a select list).
                     Err(Error::Jira { status: 400, .. }) => Vec::new(),
@@ -290,6 +304,9 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
         Parents::Sprints => {
             let mut sprints = Vec::new();
             for board in scrum_boards(client).await? {
+                let Some(board) = segment(&board) else {
+                    continue;
+                };
                 let path = format!("/rest/agile/1.0/board/{board}/sprint");
                 sprints.extend(all_items(client, &path, |s| s.get("id").map(id_text)).await?);
             }
@@ -329,5 +346,20 @@ async fn all_items(
         if !more {
             return Ok(out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segment;
+
+    #[test]
+    fn dot_segments_never_reach_a_path() {
+        assert_eq!(segment(".."), None);
+        assert_eq!(segment("."), None);
+        assert_eq!(segment(""), None);
+        assert_eq!(segment("A/../b").as_deref(), Some("A%2F..%2Fb"));
+        assert_eq!(segment("OPS-1").as_deref(), Some("OPS-1"));
+        assert_eq!(segment("%2e%2e").as_deref(), Some("%252e%252e"));
     }
 }

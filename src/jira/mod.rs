@@ -7,7 +7,7 @@ mod pager;
 mod runtime;
 mod worklogs;
 
-pub use client::Client;
+pub use client::{transport_error, Client};
 pub use listing::UNRESERVED;
 pub use pager::Pager;
 pub use runtime::block_on;

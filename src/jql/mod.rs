@@ -5,6 +5,7 @@
 mod plan;
 mod predicate;
 mod quote;
+mod raw;
 mod text;
 mod translate;
 
@@ -116,6 +117,16 @@ pub const EVERY_ISSUE: Clause = Clause::Empty {
 };
 
 impl Clause {
+    /// Refuses raw JQL fragments that could escape their parentheses (see [`raw`]).
+    pub fn check_raw(&self) -> crate::error::Result<()> {
+        match self {
+            Clause::And(parts) | Clause::Or(parts) => parts.iter().try_for_each(Clause::check_raw),
+            Clause::Not(inner) => inner.check_raw(),
+            Clause::Raw(text) => raw::check(text),
+            _ => Ok(()),
+        }
+    }
+
     /// The same condition with constants folded: no `True`/`False` inside, nested `And`/`Or`
     /// flattened, empty `IN` lists resolved.
     pub fn simplify(self) -> Clause {

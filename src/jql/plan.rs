@@ -157,20 +157,27 @@ impl ScanPlan {
         self.jql && self.keys.is_empty()
     }
 
-    /// The request, with operands resolved by `resolve`.
-    pub fn strategy(&self, entity: Entity, resolve: &dyn Fn(&Arg) -> Resolved) -> Strategy {
+    /// The request, with operands resolved by `resolve`; raw JQL that could widen the other
+    /// conditions is refused.
+    pub fn strategy(
+        &self,
+        entity: Entity,
+        resolve: &dyn Fn(&Arg) -> Resolved,
+    ) -> crate::error::Result<Strategy> {
+        let clause = Clause::And(
+            self.pushed
+                .iter()
+                .map(|p| build(entity, p, resolve))
+                .collect(),
+        );
+        clause.check_raw()?;
         if !self.jql {
             let query = Query {
-                clause: Clause::And(
-                    self.pushed
-                        .iter()
-                        .map(|p| build(entity, p, resolve))
-                        .collect(),
-                ),
+                clause,
                 order_by: Vec::new(),
             };
             if self.keys.is_empty() && self.pushed.is_empty() && !self.since.is_empty() {
-                return match self.since_bound(resolve) {
+                return Ok(match self.since_bound(resolve) {
                     Some(since) => Strategy::WorklogsUpdated(since),
                     // Nothing is updated after NULL: no parent to read.
                     None => Strategy::Listing {
@@ -178,7 +185,7 @@ impl ScanPlan {
                         parents: Some(Vec::new()),
                         parent_jql: None,
                     },
-                };
+                });
             }
             let parent_jql = query.to_jql();
             let parents = if !self.keys.is_empty() {
@@ -189,21 +196,15 @@ impl ScanPlan {
             } else {
                 None
             };
-            return Strategy::Listing {
+            return Ok(Strategy::Listing {
                 listing: entity.listing(),
                 parents,
                 parent_jql,
-            };
+            });
         }
         if !self.keys.is_empty() {
-            return Strategy::Keys(self.lookup_keys(resolve));
+            return Ok(Strategy::Keys(self.lookup_keys(resolve)));
         }
-        let clause = Clause::And(
-            self.pushed
-                .iter()
-                .map(|p| build(entity, p, resolve))
-                .collect(),
-        );
         let order_by = self
             .order_by
             .iter()
@@ -212,7 +213,7 @@ impl ScanPlan {
                 Some((Field(field), *desc))
             })
             .collect();
-        Strategy::Search(Query { clause, order_by })
+        Ok(Strategy::Search(Query { clause, order_by }))
     }
 
     /// The latest of the `since` bounds, in epoch milliseconds, one less so that Jira's
@@ -319,7 +320,7 @@ mod tests {
                 Disposition::Local
             ]
         );
-        let Strategy::Search(q) = plan.strategy(Entity::Issues, &known) else {
+        let Strategy::Search(q) = plan.strategy(Entity::Issues, &known).unwrap() else {
             panic!("expected a search")
         };
         assert_eq!(
@@ -356,7 +357,7 @@ mod tests {
         );
         assert!(!plan.searches());
         assert_eq!(
-            plan.strategy(Entity::Issues, &known),
+            plan.strategy(Entity::Issues, &known).unwrap(),
             Strategy::Keys(vec!["A-2".into()])
         );
     }
@@ -368,7 +369,7 @@ mod tests {
         assert_eq!(d, vec![Disposition::Exact]);
         assert_eq!(plan.jql_echo, Some(text("labels = x")));
         plan.order_by = vec![("updated".into(), true), ("created".into(), false)];
-        let Strategy::Search(q) = plan.strategy(Entity::Issues, &known) else {
+        let Strategy::Search(q) = plan.strategy(Entity::Issues, &known).unwrap() else {
             panic!("expected a search")
         };
         assert_eq!(

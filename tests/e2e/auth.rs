@@ -19,18 +19,31 @@ fn counter(fake: &Fake, name: &str) -> u64 {
     fake.auth_counters()[name].as_u64().unwrap_or(0)
 }
 
-/// The `code` Jira's authorize endpoint hands to the callback.
+/// The callback URL (with `code` and `state`) Jira's authorize endpoint redirects to: what a
+/// user copies into `get_oauth_access_token`.
 fn authorize(server: &str) -> String {
     let url: String = one(&format!(
         "SELECT jira_fdw.get_oauth_authorization_url('{server}')"
     ));
     let location = Fake::visit(&url);
     let callback = url::Url::parse(&location).expect("the consent redirects to the callback");
-    callback
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .expect("a code")
+    assert!(
+        callback.query_pairs().any(|(k, _)| k == "code"),
+        "{location}"
+    );
+    location
+}
+
+/// The `code` and `state` of a callback URL.
+fn code_and_state(callback: &str) -> (String, String) {
+    let url = url::Url::parse(callback).expect("a callback URL");
+    let get = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    (get("code"), get("state"))
 }
 
 fn oauth2_options(fake: &Fake, extra: &str) -> String {
@@ -115,11 +128,32 @@ pub fn oauth2_flow() {
         url.contains("state=xyz") && url.contains("offline_access"),
         "{url}"
     );
-    let code = authorize("a3");
+    assert!(
+        url.contains("code_challenge=") && url.contains("code_challenge_method=S256"),
+        "{url}"
+    );
+    let callback = authorize("a3");
+    let (code, state) = code_and_state(&callback);
+    // The state must be the one this server and role's authorization made.
+    let forged = error_of(&format!(
+        "SELECT * FROM jira_fdw.get_oauth_access_token('a3', {}, state => 'forged')",
+        literal(&code)
+    ));
+    assert!(
+        forged.starts_with("28000 ") && forged.contains("state"),
+        "{forged}"
+    );
+    let missing = error_of(&format!(
+        "SELECT * FROM jira_fdw.get_oauth_access_token('a3', {})",
+        literal(&code)
+    ));
+    assert!(missing.contains("needs the state"), "{missing}");
+    assert_eq!(counter(&fake, "oauth2_code_grants"), 0);
     let row = texts(&format!(
         "SELECT format('%s|%s|%s', oauth_access_token, oauth_refresh_token, expires_in) \
-         FROM jira_fdw.get_oauth_access_token('a3', {})",
-        literal(&code)
+         FROM jira_fdw.get_oauth_access_token('a3', {}, state => {})",
+        literal(&code),
+        literal(&state)
     ));
     let parts: Vec<&str> = row[0].split('|').collect();
     assert!(!parts[0].is_empty() && !parts[1].is_empty(), "{row:?}");
@@ -158,6 +192,31 @@ pub fn oauth2_flow() {
             || err.contains("invalid refresh token"),
         "{err}"
     );
+    // A grant is used only for the server's own site; without a url, for its only site.
+    Spi::run(&format!(
+        "CREATE SERVER a3o FOREIGN DATA WRAPPER jira_fdw OPTIONS (url 'https://other.example', {});
+         CREATE USER MAPPING FOR CURRENT_USER SERVER a3o OPTIONS (oauth_client_id '{CLIENT_ID}', oauth_client_secret '{CLIENT_SECRET}');
+         CREATE SERVER a3n FOREIGN DATA WRAPPER jira_fdw OPTIONS ({});
+         CREATE USER MAPPING FOR CURRENT_USER SERVER a3n OPTIONS (oauth_client_id '{CLIENT_ID}', oauth_client_secret '{CLIENT_SECRET}');
+         CREATE FOREIGN TABLE a3n_issues (key text) SERVER a3n OPTIONS (entity 'issues');",
+        oauth2_options(&fake, ""),
+        oauth2_options(&fake, ""),
+    ))
+    .expect("servers for site matching");
+    let other = error_of(&format!(
+        "SELECT * FROM jira_fdw.get_oauth_access_token('a3o', {})",
+        literal(&authorize("a3o"))
+    ));
+    assert!(
+        other.contains("does not cover the server's url https://other.example"),
+        "{other}"
+    );
+    Spi::run(&format!(
+        "SELECT * FROM jira_fdw.get_oauth_access_token('a3n', {})",
+        literal(&authorize("a3n"))
+    ))
+    .expect("a server without url uses the grant's only site");
+    assert_eq!(count("a3n_issues"), 11);
     // Wrong client secret.
     fake.install_auth(
         "a3b",
@@ -347,6 +406,11 @@ pub fn oauth1(key: &str, name: &str) {
         literal(&verifier)
     ));
     assert!(!token[0].is_empty());
+    assert_eq!(count(&format!("{name}_issues")), 8);
+    // Starting another authorization keeps the working access token.
+    let _: String = one(&format!(
+        "SELECT jira_fdw.get_oauth_authorization_url('{name}')"
+    ));
     assert_eq!(count(&format!("{name}_issues")), 8);
     let signed = fake
         .requests()

@@ -5,6 +5,7 @@ mod auth;
 mod columns;
 mod differential;
 mod entities;
+mod security;
 mod support;
 
 #[pgrx::pg_schema]
@@ -708,5 +709,30 @@ mod tests {
         assert_eq!(echoed, "project = OPS");
         let err = error_of("SELECT count(*) FROM t16_issues WHERE jql = 'project = = x'");
         assert!(err.starts_with("HV000 Jira answered HTTP 400"), "{err}");
+    }
+
+    #[pg_test]
+    fn security_options_are_gated_for_usage_only_roles() {
+        crate::e2e::security::options_are_gated_for_usage_only_roles();
+    }
+
+    #[pg_test]
+    fn security_files_are_opened_safely() {
+        crate::e2e::security::files_are_opened_safely();
+    }
+
+    #[pg_test]
+    fn security_raw_jql_cannot_widen_a_query() {
+        crate::e2e::security::raw_jql_cannot_widen_a_query();
+    }
+
+    #[pg_test]
+    fn security_functions_need_grants_usage_and_own_tokens() {
+        crate::e2e::security::functions_need_grants_usage_and_own_tokens();
+    }
+
+    #[pg_test]
+    fn security_path_segments_are_not_dot_segments() {
+        crate::e2e::security::path_segments_are_not_dot_segments();
     }
 }

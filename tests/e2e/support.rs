@@ -311,8 +311,11 @@ pub fn assert_same_rows(name: &str, columns: &str, condition: &str) -> i64 {
 
 /// Runs `sql` and returns `SQLSTATE message HINT: hint` of the error it raises, or `ok`.
 pub fn error_of(sql: &str) -> String {
-    Spi::run(
-        "CREATE OR REPLACE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+    // Created once per session, so that a test may call it after SET ROLE too.
+    let missing: bool = one("SELECT to_regprocedure('pg_temp.error_of(text)') IS NULL");
+    if missing {
+        Spi::run(
+            "CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
          DECLARE h text;
          BEGIN
            EXECUTE q;
@@ -323,9 +326,11 @@ pub fn error_of(sql: &str) -> String {
            WHEN OTHERS THEN
              GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
              RETURN SQLSTATE || ' ' || SQLERRM || ' HINT: ' || coalesce(h, '');
-         END $$",
-    )
-    .expect("create error_of");
+         END $$;
+         GRANT EXECUTE ON FUNCTION pg_temp.error_of(text) TO PUBLIC",
+        )
+        .expect("create error_of");
+    }
     one(&format!("SELECT pg_temp.error_of({})", literal(sql)))
 }
 

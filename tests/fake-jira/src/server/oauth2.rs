@@ -32,6 +32,17 @@ pub const OTHER_CLOUD_ID: &str = "99999999-0000-0000-0000-000000000000";
 struct PendingCode {
     redirect_uri: String,
     scope: String,
+    /// The PKCE S256 `code_challenge` of the authorize request, when it had one.
+    challenge: Option<String>,
+}
+
+/// Whether `verifier` is the one whose S256 challenge is `challenge` (RFC 7636 4.6).
+fn pkce_matches(challenge: &str, verifier: &str) -> bool {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()))
+        == challenge
 }
 
 /// The authorization server's memory.
@@ -120,12 +131,17 @@ pub async fn authorize(State(state): State<Shared>, RawQuery(query): RawQuery) -
     if get("response_type") != "code" {
         return authorize_error("Unsupported response_type: only 'code' is supported.");
     }
+    let challenge = params::last(&pairs, "code_challenge").map(str::to_string);
+    if challenge.is_some() && get("code_challenge_method") != "S256" {
+        return authorize_error("Unsupported code_challenge_method: only S256 is supported.");
+    }
     let code = random_secret("code-");
     state.oauth2.lock().codes.insert(
         code.clone(),
         PendingCode {
             redirect_uri: redirect_uri.to_string(),
             scope: get("scope").to_string(),
+            challenge,
         },
     );
     let mut reply = vec![("code", code.as_str())];
@@ -199,7 +215,12 @@ pub async fn token(State(state): State<Shared>, headers: HeaderMap, body: Bytes)
     if grant_type == "authorization_code" {
         let pending = state.oauth2.lock().codes.remove(get("code"));
         match pending {
-            Some(p) if p.redirect_uri == get("redirect_uri") => {
+            Some(p)
+                if p.redirect_uri == get("redirect_uri")
+                    && p.challenge
+                        .as_deref()
+                        .is_none_or(|c| pkce_matches(c, get("code_verifier"))) =>
+            {
                 bump(&state.counters.oauth2_code_grants);
                 issue(&state, &p.scope)
             }
