@@ -889,7 +889,8 @@ mod tests {
         let basic = opts(&[("url", "http://jira.local"), ("auth_scheme", "BASIC")]);
         let err = connection_config(&basic, &opts(&[("user", "u")])).unwrap_err();
         assert!(err.to_string().contains("\"password\""), "{err}");
-        let missing_url = connection_config(&[], &um).unwrap_err();
+        let missing_url =
+            connection_config(&[], &opts(&[("user", "u"), ("api_token", "t")])).unwrap_err();
         assert!(missing_url.to_string().contains("url"));
     }
 

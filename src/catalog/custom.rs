@@ -9,10 +9,10 @@ use serde_json::{Map, Value};
 
 use super::value::{date, names, rich_text, text, timestamp};
 use super::{Cell, Column, PgType, Rule, Source};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// How a custom field's values are typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// `number` -> numeric
     Number,
@@ -48,26 +48,31 @@ pub struct CustomField {
 }
 
 thread_local! {
-    /// The custom-field columns discovered in this backend, by field id, so that predicates
-    /// (which name columns by key) find their rules again.
+    /// Every custom-field column built in this backend, by its [`key`]: a definition lives as
+    /// long as the backend, so a rediscovery of the same fields reuses it instead of allocating
+    /// again (memory is bounded by the distinct definitions seen), and predicates, which name
+    /// columns by key, find the exact definition they were planned with, whichever server's
+    /// fields were discovered since.
     static REGISTRY: RefCell<HashMap<String, &'static Column>> = RefCell::new(HashMap::new());
-    /// Every column definition built in this backend, by (field id, column name, kind): a
-    /// definition lives as long as the backend, so a rediscovery of the same fields reuses it
-    /// instead of allocating again; memory is bounded by the distinct definitions seen.
-    static INTERNED: RefCell<HashMap<(String, String, Kind), &'static Column>> = RefCell::new(HashMap::new());
 }
 
-/// The custom-field column of field `id` (`customfield_10010`) last discovered.
-pub fn lookup(id: &str) -> Option<&'static Column> {
-    REGISTRY.with(|r| r.borrow().get(id).copied())
+/// The custom-field column whose [`key`] is `key`.
+pub fn lookup(key: &str) -> Option<&'static Column> {
+    REGISTRY.with(|r| r.borrow().get(key).copied())
 }
 
-/// The key a predicate names a column by: the field id for custom fields (unique per site),
-/// the name for the others.
-pub fn key(column: &Column) -> &'static str {
+/// The key of a definition: field id, column name and kind. Two servers may give one field
+/// id different types; their columns have different keys.
+fn definition_key(id: &str, name: &str, kind: Kind) -> String {
+    format!("{id}|{name}|{kind:?}")
+}
+
+/// The key a predicate names a column by: the definition for custom fields, the name for the
+/// others.
+pub fn key(column: &Column) -> String {
     match column.source {
-        Source::Custom(id, _) => id,
-        _ => column.name,
+        Source::Custom(id, kind) => definition_key(id, column.name, kind),
+        _ => column.name.to_string(),
     }
 }
 
@@ -150,9 +155,8 @@ pub fn columns(fields: &[CustomField], taken: &[&str]) -> Vec<&'static Column> {
             base
         };
         used.push(name.clone());
-        let interned_key = (field.id.clone(), name.clone(), field.kind);
-        if let Some(column) = INTERNED.with(|i| i.borrow().get(&interned_key).copied()) {
-            REGISTRY.with(|r| r.borrow_mut().insert(field.id.clone(), column));
+        let interned_key = definition_key(&field.id, &name, field.kind);
+        if let Some(column) = lookup(&interned_key) {
             out.push(column);
             continue;
         }
@@ -189,8 +193,7 @@ pub fn columns(fields: &[CustomField], taken: &[&str]) -> Vec<&'static Column> {
             source: Source::Custom(id, field.kind),
         };
         let column: &'static Column = Box::leak(Box::new(column));
-        INTERNED.with(|i| i.borrow_mut().insert(interned_key, column));
-        REGISTRY.with(|r| r.borrow_mut().insert(field.id.clone(), column));
+        REGISTRY.with(|r| r.borrow_mut().insert(interned_key, column));
         out.push(column);
     }
     out
@@ -204,11 +207,7 @@ pub fn read(column: &Column, id: &str, kind: Kind, issue: &Value) -> Result<Cell
         Kind::Number => match value {
             None | Some(Value::Null) => Ok(Cell::Null),
             Some(Value::Number(n)) => Ok(Cell::Numeric(n.to_string())),
-            Some(v) => Err(Error::Conversion {
-                column: name.into(),
-                value: v.to_string(),
-                reason: "expected a number".into(),
-            }),
+            Some(v) => Err(super::value::conversion(name, v, "expected a number")),
         },
         Kind::Date => date(name, value),
         Kind::DateTime => timestamp(name, value),
@@ -261,6 +260,14 @@ mod tests {
         // Rediscovering the same fields reuses the definitions instead of leaking new ones.
         let again = columns(&fields, &["summary", "key"]);
         assert!(cols.iter().zip(&again).all(|(a, b)| std::ptr::eq(*a, *b)));
+        // The same field id with another type (another server's) is another column.
+        let other = from_field_list(&json!([
+            {"id": "customfield_10010", "name": "Story Points", "custom": true, "schema": {"type": "string"}}
+        ]));
+        let other = columns(&other, &[]);
+        assert_eq!(other[0].ty, PgType::Text);
+        assert_eq!(lookup(&key(cols[0])).map(|c| c.ty), Some(PgType::Numeric));
+        assert_eq!(lookup(&key(other[0])).map(|c| c.ty), Some(PgType::Text));
         let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
         assert_eq!(
             names,

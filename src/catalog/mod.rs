@@ -3,6 +3,8 @@
 
 pub mod adf;
 pub mod custom;
+#[cfg(test)]
+mod fuzz;
 mod issues;
 mod listing;
 mod value;

@@ -65,7 +65,8 @@ pub enum Cell {
     Numeric(String),
 }
 
-fn conversion(column: &str, value: &Value, reason: &str) -> Error {
+/// A conversion error showing at most the start of the value (it may be megabytes).
+pub(crate) fn conversion(column: &str, value: &Value, reason: &str) -> Error {
     let mut shown = value.to_string();
     if shown.len() > 80 {
         let mut end = 80;

@@ -38,7 +38,7 @@ pub fn to_datum(cell: Cell, column: &str) -> Result<Option<pg_sys::Datum>> {
         Cell::Numeric(text) => pgrx::AnyNumeric::try_from(text.as_str())
             .map_err(|e| Error::Conversion {
                 column: column.to_string(),
-                value: text.clone(),
+                value: text.chars().take(80).collect(),
                 reason: e.to_string(),
             })?
             .into_datum(),

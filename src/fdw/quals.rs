@@ -82,7 +82,7 @@ impl<'a> Converter<'a> {
                     }
                     let column = self.column((*t).arg as *mut pg_sys::Node)?;
                     Some(Pred::IsNull {
-                        column: custom::key(column).to_string(),
+                        column: custom::key(column),
                         negated: (*t).nulltesttype == pg_sys::NullTestType::IS_NOT_NULL,
                     })
                 }
@@ -110,14 +110,14 @@ impl<'a> Converter<'a> {
                 "~~" | "~~*" if !swapped && column.ty == PgType::Text => {
                     let arg = self.operand(operand, column.ty, false)?;
                     return Some(Pred::Like {
-                        column: custom::key(column).to_string(),
+                        column: custom::key(column),
                         arg,
                     });
                 }
                 "@>" if !swapped && column.ty == PgType::TextArray => {
                     let arg = self.operand(operand, column.ty, true)?;
                     return Some(Pred::Contains {
-                        column: custom::key(column).to_string(),
+                        column: custom::key(column),
                         arg,
                     });
                 }
@@ -126,7 +126,7 @@ impl<'a> Converter<'a> {
             let array = column.ty == PgType::TextArray;
             let arg = self.operand(operand, column.ty, array)?;
             Some(Pred::Cmp {
-                column: custom::key(column).to_string(),
+                column: custom::key(column),
                 op,
                 arg,
             })
@@ -142,7 +142,7 @@ impl<'a> Converter<'a> {
                     if let Some(column) = self.column(left) {
                         let arg = self.operand(right, column.ty, true)?;
                         return Some(Pred::In {
-                            column: custom::key(column).to_string(),
+                            column: custom::key(column),
                             arg,
                             negated: false,
                         });
@@ -154,7 +154,7 @@ impl<'a> Converter<'a> {
                     }
                     let arg = self.operand(left, column.ty, false)?;
                     Some(Pred::Contains {
-                        column: custom::key(column).to_string(),
+                        column: custom::key(column),
                         arg,
                     })
                 }
@@ -162,7 +162,7 @@ impl<'a> Converter<'a> {
                     let column = self.column(left)?;
                     let arg = self.operand(right, column.ty, true)?;
                     Some(Pred::In {
-                        column: custom::key(column).to_string(),
+                        column: custom::key(column),
                         arg,
                         negated: true,
                     })

@@ -436,8 +436,8 @@ mod tests {
 
     #[test]
     fn numbers_are_supersets_with_strict_bounds_widened() {
-        use crate::catalog::custom::{columns, CustomField, Kind};
-        columns(
+        use crate::catalog::custom::{columns, key, CustomField, Kind};
+        let story_points = columns(
             &[CustomField {
                 id: "customfield_10010".into(),
                 number: 10010,
@@ -446,23 +446,26 @@ mod tests {
             }],
             &[],
         );
+        // Predicates name custom columns by their definition's key.
+        let sp = key(story_points[0]);
+        let sp = sp.as_str();
         let n = |d: &str| Arg::Known(Value::One(Scalar::Decimal(d.into())));
-        let gt = cmp("customfield_10010", Op::Gt, n("2.5"));
+        let gt = cmp(sp, Op::Gt, n("2.5"));
         assert_eq!(classify(Entity::Issues, &gt), Some(false));
         assert_eq!(jql(&gt).unwrap(), r#"cf[10010] >= "2.5""#);
-        let lt = cmp("customfield_10010", Op::Lt, n("-3"));
+        let lt = cmp(sp, Op::Lt, n("-3"));
         assert_eq!(jql(&lt).unwrap(), r#"cf[10010] <= "-3""#);
-        let eq = cmp("customfield_10010", Op::Eq, n("5"));
+        let eq = cmp(sp, Op::Eq, n("5"));
         assert_eq!(jql(&eq).unwrap(), r#"cf[10010] = "5""#);
-        let ne = cmp("customfield_10010", Op::Ne, n("5"));
+        let ne = cmp(sp, Op::Ne, n("5"));
         assert_eq!(classify(Entity::Issues, &ne), None);
         // NaN and infinities are not numbers to Jira: nothing is sent.
         for odd in ["NaN", "Infinity", "-Infinity", "1e5"] {
-            let p = cmp("customfield_10010", Op::Lt, n(odd));
+            let p = cmp(sp, Op::Lt, n(odd));
             assert_eq!(jql(&p), Some("project IS NOT EMPTY".to_string()), "{odd}");
         }
         let listed = Pred::In {
-            column: "customfield_10010".into(),
+            column: sp.into(),
             arg: Arg::Known(Value::Many(vec![
                 Some(Scalar::Decimal("1".into())),
                 Some(Scalar::Decimal("NaN".into())),

@@ -735,4 +735,9 @@ mod tests {
     fn security_path_segments_are_not_dot_segments() {
         crate::e2e::security::path_segments_are_not_dot_segments();
     }
+
+    #[pg_test]
+    fn security_hostile_answers_never_crash_the_backend() {
+        crate::e2e::security::hostile_answers_never_crash_the_backend();
+    }
 }

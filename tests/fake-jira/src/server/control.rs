@@ -43,6 +43,24 @@ pub async fn add_faults(State(state): State<Shared>, body: Bytes) -> Response {
     }
 }
 
+/// `POST /_fake/hostile`: `{"mode": "deep", "spare_search": false}` damages every answer
+/// from now on (see `hostile.rs` for the modes).
+pub async fn set_hostile(State(state): State<Shared>, body: Bytes) -> Response {
+    match serde_json::from_slice::<super::hostile::Hostile>(&body) {
+        Ok(h) => {
+            *state.hostile.lock().unwrap_or_else(|e| e.into_inner()) = Some(h);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => bad_request(format!("Invalid hostile setting: {e}")),
+    }
+}
+
+/// `DELETE /_fake/hostile`: answers are whole again.
+pub async fn clear_hostile(State(state): State<Shared>) -> Response {
+    *state.hostile.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    StatusCode::NO_CONTENT.into_response()
+}
+
 /// `DELETE /_fake/faults`.
 pub async fn clear_faults(State(state): State<Shared>) -> Response {
     state.clear_faults();

@@ -64,7 +64,11 @@ pub async fn log_layer(State(state): State<Shared>, request: Request, next: Next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     state.set_status(seq, response.status().as_u16());
-    response
+    let hostile = *state.hostile.lock().unwrap_or_else(|e| e.into_inner());
+    match hostile.filter(|h| h.applies_to(&path)) {
+        Some(h) => super::hostile::apply(h, response).await,
+        None => response,
+    }
 }
 
 /// The middleware of the Jira API (`/rest/...`, directly or behind the gateway): fault

@@ -12,6 +12,7 @@ mod creds;
 mod errors;
 mod faults;
 mod field_options;
+mod hostile;
 mod issues;
 mod lists;
 mod log;
@@ -58,6 +59,8 @@ pub struct AppState {
     next_seq: Mutex<u64>,
     /// Pending faults, consumed first-in first-out.
     faults: Mutex<VecDeque<Fault>>,
+    /// How every answer is damaged, while a test wants a hostile Jira (`/_fake/hostile`).
+    hostile: Mutex<Option<hostile::Hostile>>,
     /// Recent search results by JQL.
     cache: Mutex<ResultCache>,
     /// Cookie sessions (`JSESSIONID`).
@@ -96,6 +99,7 @@ impl AppState {
             log: Mutex::new(Vec::new()),
             next_seq: Mutex::new(0),
             faults: Mutex::new(VecDeque::new()),
+            hostile: Mutex::new(None),
             cache: Mutex::new(HashMap::new()),
             sessions: sessions::Sessions::default(),
             oauth2: oauth2::OAuth2Store::default(),
@@ -271,6 +275,10 @@ fn router(state: Shared) -> Router {
         .route(
             "/_fake/faults",
             post(control::add_faults).delete(control::clear_faults),
+        )
+        .route(
+            "/_fake/hostile",
+            post(control::set_hostile).delete(control::clear_hostile),
         )
         .route("/_fake/issues", get(control::all_issues))
         .route(
