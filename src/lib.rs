@@ -20,9 +20,14 @@ pub mod pg_test {
     /// Called once before the end-to-end tests start.
     pub fn setup(_options: Vec<&str>) {}
 
-    /// Settings for the test cluster.
+    /// Settings for the test cluster: another extension's ProcessUtility hook is installed
+    /// before ours, so that the tests run through the chained hook (query ids stay off, so
+    /// that EXPLAIN VERBOSE shows what it shows without it).
     pub fn postgresql_conf_options() -> Vec<&'static str> {
-        vec![]
+        vec![
+            "shared_preload_libraries = 'pg_stat_statements'",
+            "compute_query_id = off",
+        ]
     }
 }
 

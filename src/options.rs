@@ -57,6 +57,16 @@ const SECRET_PLACES: &[Context] = &[Server, UserMapping];
 /// owner. A shared account is `USER MAPPING FOR PUBLIC`.
 const SECRET: &[Context] = &[UserMapping];
 
+/// The options that decide where credentials are sent: SERVER options, which only the
+/// server's owner can change, so that no role sends a shared password to a host of its own.
+const DESTINATIONS: &[&str] = &[
+    "url",
+    "oauth_auth_url",
+    "oauth_api_url",
+    "sso_login_url",
+    "sso_exchange_url",
+];
+
 const SPECS: &[Spec] = &[
     Spec {
         name: "url",
@@ -409,7 +419,7 @@ fn misplaced(spec: &Spec, name: &str, context: Context) -> Error {
             )),
         );
     }
-    if context == UserMapping && spec.contexts == [Server] && spec.name.ends_with("url") {
+    if context == UserMapping && DESTINATIONS.contains(&spec.name) {
         return Error::option(
             format!(
                 "option \"{}\" decides where credentials are sent and cannot be a user mapping option",
@@ -471,10 +481,10 @@ fn normalize_in(
                 Some(hint),
             ));
         };
-        if !found.contexts.contains(&context) {
-            return Err(misplaced(found, name, context));
-        }
         let spec = found;
+        if !spec.contexts.contains(&context) {
+            return Err(misplaced(spec, name, context));
+        }
         if spec.name == "connection_string" {
             let pairs = parse_connection_string(value)?;
             if pairs.iter().any(|(k, _)| fold(k) == "connectionstring") {
@@ -834,6 +844,7 @@ mod tests {
             "sso_login_url",
             "sso_exchange_url",
         ] {
+            assert_eq!(find_spec(url).map(|s| s.contexts), Some(&[Server][..]));
             let err =
                 normalize(&opts(&[(url, "https://evil.test")]), Context::UserMapping).unwrap_err();
             assert!(

@@ -336,11 +336,16 @@ async fn cloud_id(
         .json()
         .await
         .map_err(|e| crate::jira::transport_error("accessible-resources is not JSON", e))?;
-    let sites = sites.as_array().cloned().unwrap_or_default();
-    let wanted = settings
-        .site
-        .as_ref()
-        .map(|site| site.as_str().trim_end_matches('/').to_string());
+    choose_site(
+        sites.as_array().map(Vec::as_slice).unwrap_or(&[]),
+        settings.site.as_ref(),
+    )
+}
+
+/// The cloud id among a grant's `accessible-resources`: the site whose URL is `site`, or
+/// without one the grant's only site. Never another site than the server names.
+fn choose_site(sites: &[Value], site: Option<&Url>) -> Result<String> {
+    let wanted = site.map(|site| site.as_str().trim_end_matches('/').to_string());
     let chosen = match &wanted {
         Some(wanted) => sites.iter().find(|s| {
             s.get("url")
@@ -350,24 +355,21 @@ async fn cloud_id(
         None if sites.len() == 1 => sites.first(),
         None => None,
     };
-    let chosen = match chosen {
-        Some(s) => s,
-        None => {
-            let wanted = wanted
-                .as_deref()
-                .unwrap_or("(no url: the grant must cover exactly one site)");
-            let names: Vec<&str> = sites
-                .iter()
-                .filter_map(|s| s.get("url").and_then(Value::as_str))
-                .collect();
-            return Err(Error::option(
-                format!("the OAuth grant does not cover the server's url {wanted}"),
-                Some(format!(
-                    "Sites this grant can access: {}.",
-                    names.join(", ")
-                )),
-            ));
-        }
+    let Some(chosen) = chosen else {
+        let wanted = wanted
+            .as_deref()
+            .unwrap_or("(no url: the grant must cover exactly one site)");
+        let names: Vec<&str> = sites
+            .iter()
+            .filter_map(|s| s.get("url").and_then(Value::as_str))
+            .collect();
+        return Err(Error::option(
+            format!("the OAuth grant does not cover the server's url {wanted}"),
+            Some(format!(
+                "Sites this grant can access: {}.",
+                names.join(", ")
+            )),
+        ));
     };
     chosen
         .get("id")
@@ -504,6 +506,30 @@ mod tests {
             "a pending authorization is no grant"
         );
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_grant_is_used_only_for_the_servers_site() {
+        let a = json!({"id": "c-a", "url": "https://a.atlassian.net"});
+        let b = json!({"id": "c-b", "url": "https://b.atlassian.net/"});
+        let url = |u: &str| Url::parse(u).unwrap();
+        let both = [a.clone(), b];
+        assert_eq!(
+            choose_site(&both, Some(&url("https://B.atlassian.net"))).unwrap(),
+            "c-b"
+        );
+        // A grant for one other site is not used for the server's.
+        let err = choose_site(
+            std::slice::from_ref(&a),
+            Some(&url("https://b.atlassian.net")),
+        )
+        .unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("does not cover the server's url https://b.atlassian.net"));
+        assert_eq!(choose_site(std::slice::from_ref(&a), None).unwrap(), "c-a");
+        assert!(choose_site(&both, None).is_err());
+        assert!(choose_site(&[], None).is_err());
     }
 
     #[test]

@@ -386,6 +386,26 @@ mod tests {
     }
 
     #[test]
+    fn transport_errors_do_not_show_the_url() {
+        // Nothing listens on port 1: the connection is refused at once.
+        let url = "http://127.0.0.1:1/login/sessionCookieRedirect?token=s3ss10n-secret";
+        let err = crate::jira::block_on(
+            async {
+                let e = reqwest::Client::new().get(url).send().await.unwrap_err();
+                Ok(transport_error("cannot reach Okta", e))
+            },
+            &|| false,
+        )
+        .unwrap();
+        let text = err.to_string();
+        assert!(text.starts_with("cannot reach Okta: "), "{text}");
+        assert!(
+            !text.contains("s3ss10n-secret") && !text.contains("127.0.0.1"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn backoff_grows_and_is_capped() {
         assert_eq!(backoff(0), Duration::from_millis(250));
         assert_eq!(backoff(2), Duration::from_secs(1));

@@ -161,11 +161,7 @@ pub fn oauth2_flow() {
     assert!((3500..=3600).contains(&expires), "{expires}");
     fake.clear_requests();
     assert_eq!(count("a3_issues"), 11);
-    let paths: Vec<String> = fake
-        .requests()
-        .iter()
-        .filter_map(|r| r["path"].as_str().map(str::to_string))
-        .collect();
+    let paths = fake.requested_paths();
     assert!(
         paths
             .iter()

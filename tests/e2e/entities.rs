@@ -199,11 +199,7 @@ pub fn child_entities() {
         "SELECT count(*) FROM e3.comments WHERE issue_key = '{key}'"
     ));
     assert_eq!(n, expected["total"].as_i64().unwrap());
-    let paths: Vec<String> = fake
-        .requests()
-        .iter()
-        .filter_map(|r| r["path"].as_str().map(str::to_string))
-        .collect();
+    let paths = fake.requested_paths();
     assert_eq!(paths, vec![format!("/rest/api/3/issue/{key}/comment")]);
     // Every issue: the issues are listed, then each one's comments; totals agree.
     let keys = texts("SELECT key FROM e3.issues");
@@ -587,13 +583,6 @@ pub fn children_by_issue_predicates() {
     );
 }
 
-fn paths(fake: &Fake) -> Vec<String> {
-    fake.requests()
-        .iter()
-        .filter_map(|r| r["path"].as_str().map(str::to_string))
-        .collect()
-}
-
 pub fn custom_field_options() {
     let fake = Fake::start(20, 12);
     import(&fake, "e6", "e6", "LIMIT TO (custom_field_options, issues)");
@@ -602,7 +591,7 @@ pub fn custom_field_options() {
     let all = texts("SELECT context_id || ':' || id || ':' || value FROM e6.custom_field_options ORDER BY context_id, id");
     assert_eq!(all.len(), 8, "{all:?}");
     assert_eq!(
-        paths(&fake),
+        fake.requested_paths(),
         vec![
             "/rest/api/3/field",
             "/rest/api/3/field/customfield_10011/context",
@@ -625,7 +614,9 @@ pub fn custom_field_options() {
             "Tablets under 10311"
         ]
     );
-    assert!(!paths(&fake).contains(&"/rest/api/3/field".to_string()));
+    assert!(!fake
+        .requested_paths()
+        .contains(&"/rest/api/3/field".to_string()));
     // A field without options and a field that does not exist have no rows.
     let none: i64 = one(
         "SELECT count(*) FROM e6.custom_field_options WHERE field_id IN ('customfield_10010', 'customfield_99999')",
@@ -733,7 +724,7 @@ pub fn worklogs_updated_since() {
     let by_key = everything(&format!("updated >= '{bound}' AND issue_key = '{key}'"));
     assert!(!by_key.is_empty());
     assert_eq!(
-        paths(&fake),
+        fake.requested_paths(),
         vec![format!("/rest/api/3/issue/{key}/worklog")]
     );
     // More than a page (1000) of updated worklogs: the pages follow `until`.

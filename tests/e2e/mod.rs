@@ -740,4 +740,9 @@ mod tests {
     fn security_hostile_answers_never_crash_the_backend() {
         crate::e2e::security::hostile_answers_never_crash_the_backend();
     }
+
+    #[pg_test]
+    fn security_caches_follow_catalog_changes_and_hooks_chain() {
+        crate::e2e::security::caches_follow_catalog_changes_and_hooks_chain();
+    }
 }

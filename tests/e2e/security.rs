@@ -350,11 +350,7 @@ pub fn path_segments_are_not_dot_segments() {
         ));
         assert_eq!(n, 0, "{key}");
     }
-    let paths: Vec<String> = fake
-        .requests()
-        .iter()
-        .filter_map(|r| r["path"].as_str().map(str::to_string))
-        .collect();
+    let paths = fake.requested_paths();
     assert!(
         paths
             .iter()
@@ -444,4 +440,39 @@ pub fn hostile_answers_never_crash_the_backend() {
     assert!(refused > 0 && refused < queries, "{refused} of {queries}");
     let n: i64 = one("SELECT count(*) FROM ho.issues");
     assert_eq!(n, 6);
+}
+
+/// Cached custom fields are forgotten when the server changes (a syscache callback), and
+/// utility statements that fail in the hooks chained before ours (pg_stat_statements, loaded
+/// by the test cluster) raise their error cleanly.
+pub fn caches_follow_catalog_changes_and_hooks_chain() {
+    let fake = Fake::start(5, 27);
+    fake.install("cc", TOKEN);
+    Spi::run("CREATE FOREIGN TABLE cc_points (key text, story_points numeric) SERVER cc OPTIONS (entity 'issues')").unwrap();
+    let field_requests = || {
+        fake.requested_paths()
+            .iter()
+            .filter(|p| *p == "/rest/api/3/field")
+            .count()
+    };
+    fake.clear_requests();
+    let n: i64 = one("SELECT count(story_points IS NULL) FROM cc_points");
+    assert_eq!(n, 5);
+    let first = field_requests();
+    assert!(first >= 1);
+    let _: i64 = one("SELECT count(*) FROM cc_points");
+    assert_eq!(field_requests(), first, "custom fields are cached");
+    Spi::run("ALTER SERVER cc OPTIONS (SET request_timeout '31')").unwrap();
+    let _: i64 = one("SELECT count(*) FROM cc_points");
+    assert!(
+        field_requests() > first,
+        "ALTER SERVER forgets the cached fields"
+    );
+
+    let preloaded: String = one("SELECT current_setting('shared_preload_libraries')");
+    assert!(preloaded.contains("pg_stat_statements"), "{preloaded}");
+    let err = error_of("CREATE TABLE cc_dup (a int); CREATE TABLE cc_dup (a int)");
+    assert!(err.starts_with("42P07 "), "{err}");
+    let n: i64 = one("SELECT count(*) FROM cc_points");
+    assert_eq!(n, 5);
 }

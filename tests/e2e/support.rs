@@ -155,6 +155,14 @@ impl Fake {
             .expect("request log is JSON")
     }
 
+    /// The path of every request the fake logged since the last clear, in order.
+    pub fn requested_paths(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .filter_map(|r| r["path"].as_str().map(str::to_string))
+            .collect()
+    }
+
     /// Forgets the logged requests.
     pub fn clear_requests(&self) {
         self.http(reqwest::Method::DELETE, "/_fake/requests", None);
