@@ -35,7 +35,7 @@ pub enum Credentials {
     Basic { user: String, password: String },
     /// Server/DC personal access token: `Bearer <pat>`.
     Pat { token: String },
-    /// Server/DC directory users: a cookie session from `/rest/auth/1/session`.
+    /// Server/DC directory users: a cookie session from [`SESSION`](crate::jira::endpoints::SESSION).
     Ldap { user: String, password: String },
     /// OAuth 2.0 (3LO, Cloud).
     OAuth2(OAuth2Settings),

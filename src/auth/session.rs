@@ -1,4 +1,4 @@
-//! Jira cookie sessions (`POST /rest/auth/1/session`), used by LDAP and other directory users.
+//! Jira cookie sessions (POST [`SESSION`](crate::jira::endpoints::SESSION)), used by LDAP and other directory users.
 
 use serde_json::{json, Value};
 use url::Url;
@@ -13,8 +13,9 @@ pub async fn login(
     password: &str,
 ) -> Result<String> {
     let url = format!(
-        "{}/rest/auth/1/session",
-        site.as_str().trim_end_matches('/')
+        "{}{}",
+        site.as_str().trim_end_matches('/'),
+        crate::jira::endpoints::SESSION
     );
     let response = http
         .post(&url)

@@ -1,4 +1,4 @@
-//! Custom fields as typed columns of `issues`: discovered from `GET /rest/api/3/field`, named
+//! Custom fields as typed columns of `issues`: discovered from GET [`FIELDS`](crate::jira::endpoints::FIELDS), named
 //! from their display names in snake_case (the field id breaks ties), typed by their schema,
 //! and searched in JQL as `cf[NNNNN]` under the same exactness rules as system fields.
 

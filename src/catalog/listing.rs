@@ -175,7 +175,7 @@ macro_rules! per_issue {
     };
 }
 
-/// `projects`: `GET /rest/api/3/project/search`.
+/// `projects`: GET [`PROJECTS`](crate::jira::endpoints::PROJECTS).
 pub static PROJECTS: &[Column] = &[
     col!("id", Int8, "/id"),
     col!("key", Text, "/key"),
@@ -189,7 +189,7 @@ pub static PROJECTS: &[Column] = &[
     col!("lead_display_name", Text, "/lead/displayName"),
 ];
 
-/// `users`: `GET /rest/api/3/users/search`.
+/// `users`: GET [`USERS`](crate::jira::endpoints::USERS).
 pub static USERS: &[Column] = &[
     col!("account_id", Text, "/accountId"),
     col!("account_type", Text, "/accountType"),
@@ -200,7 +200,7 @@ pub static USERS: &[Column] = &[
     col!("locale", Text, "/locale"),
 ];
 
-/// `fields`: `GET /rest/api/3/field`.
+/// `fields`: GET [`FIELDS`](crate::jira::endpoints::FIELDS).
 pub static FIELDS: &[Column] = &[
     col!("id", Text, "/id"),
     col!("key", Text, "/key"),
@@ -217,7 +217,7 @@ pub static FIELDS: &[Column] = &[
     col!("schema_custom_id", Int8, "/schema/customId"),
 ];
 
-/// `myself`: `GET /rest/api/3/myself`.
+/// `myself`: GET [`MYSELF`](crate::jira::endpoints::MYSELF).
 pub static MYSELF: &[Column] = &[
     col!("account_id", Text, "/accountId"),
     col!("account_type", Text, "/accountType"),
@@ -228,7 +228,7 @@ pub static MYSELF: &[Column] = &[
     col!("locale", Text, "/locale"),
 ];
 
-/// `server_info`: `GET /rest/api/3/serverInfo`.
+/// `server_info`: GET [`SERVER_INFO`](crate::jira::endpoints::SERVER_INFO).
 pub static SERVER_INFO: &[Column] = &[
     col!("base_url", Text, "/baseUrl"),
     col!("version", Text, "/version"),
@@ -240,7 +240,7 @@ pub static SERVER_INFO: &[Column] = &[
     col!("server_title", Text, "/serverTitle"),
 ];
 
-/// `priorities`: `GET /rest/api/3/priority`.
+/// `priorities`: GET [`PRIORITIES`](crate::jira::endpoints::PRIORITIES).
 pub static PRIORITIES: &[Column] = &[
     col!("id", Text, "/id"),
     col!("name", Text, "/name"),
@@ -249,7 +249,7 @@ pub static PRIORITIES: &[Column] = &[
     col!("icon_url", Text, "/iconUrl"),
 ];
 
-/// `statuses`: `GET /rest/api/3/status`.
+/// `statuses`: GET [`STATUSES`](crate::jira::endpoints::STATUSES).
 pub static STATUSES: &[Column] = &[
     col!("id", Text, "/id"),
     col!("name", Text, "/name"),
@@ -260,7 +260,7 @@ pub static STATUSES: &[Column] = &[
     col!("status_category_name", Text, "/statusCategory/name"),
 ];
 
-/// `status_categories`: `GET /rest/api/3/statuscategory`.
+/// `status_categories`: GET [`STATUS_CATEGORIES`](crate::jira::endpoints::STATUS_CATEGORIES).
 pub static STATUS_CATEGORIES: &[Column] = &[
     col!("id", Int8, "/id"),
     col!("key", Text, "/key"),
@@ -268,14 +268,14 @@ pub static STATUS_CATEGORIES: &[Column] = &[
     col!("color_name", Text, "/colorName"),
 ];
 
-/// `resolutions`: `GET /rest/api/3/resolution`.
+/// `resolutions`: GET [`RESOLUTIONS`](crate::jira::endpoints::RESOLUTIONS).
 pub static RESOLUTIONS: &[Column] = &[
     col!("id", Text, "/id"),
     col!("name", Text, "/name"),
     col!("description", Text, "/description"),
 ];
 
-/// `issue_types`: `GET /rest/api/3/issuetype`.
+/// `issue_types`: GET [`ISSUE_TYPES`](crate::jira::endpoints::ISSUE_TYPES).
 pub static ISSUE_TYPES: &[Column] = &[
     col!("id", Text, "/id"),
     col!("name", Text, "/name"),
@@ -285,10 +285,10 @@ pub static ISSUE_TYPES: &[Column] = &[
     col!("icon_url", Text, "/iconUrl"),
 ];
 
-/// `labels`: `GET /rest/api/3/label`.
+/// `labels`: GET [`LABELS`](crate::jira::endpoints::LABELS).
 pub static LABELS: &[Column] = &[col!("label", Text, "")];
 
-/// `comments`: `GET /rest/api/3/issue/{key}/comment` for each issue.
+/// `comments`: GET [`ISSUE_COMMENTS`](crate::jira::endpoints::ISSUE_COMMENTS) for each issue.
 pub static COMMENTS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
     col!("author_account_id", Text, "/author/accountId"),
@@ -300,7 +300,7 @@ pub static COMMENTS: &[Column] = per_issue![
     col!("updated", Timestamptz, "/updated"),
 ];
 
-/// `worklogs`: `GET /rest/api/3/issue/{key}/worklog` for each issue.
+/// `worklogs`: GET [`ISSUE_WORKLOGS`](crate::jira::endpoints::ISSUE_WORKLOGS) for each issue.
 pub static WORKLOGS: &[Column] = per_issue![
     col!("issue_id", Int8, "/issueId"),
     col!("id", Int8, "/id"),
@@ -315,7 +315,7 @@ pub static WORKLOGS: &[Column] = per_issue![
     col!("updated", since Timestamptz, "/updated"),
 ];
 
-/// `project_components`: `GET /rest/api/3/project/{key}/components` for each project.
+/// `project_components`: GET [`PROJECT_COMPONENTS`](crate::jira::endpoints::PROJECT_COMPONENTS) for each project.
 pub static PROJECT_COMPONENTS: &[Column] = &[
     col!("project_key", parent Text),
     col!("id", Int8, "/id"),
@@ -325,7 +325,7 @@ pub static PROJECT_COMPONENTS: &[Column] = &[
     col!("assignee_type", Text, "/assigneeType"),
 ];
 
-/// `project_versions`: `GET /rest/api/3/project/{key}/versions` for each project.
+/// `project_versions`: GET [`PROJECT_VERSIONS`](crate::jira::endpoints::PROJECT_VERSIONS) for each project.
 pub static PROJECT_VERSIONS: &[Column] = &[
     col!("project_key", parent Text),
     col!("id", Int8, "/id"),
@@ -337,7 +337,7 @@ pub static PROJECT_VERSIONS: &[Column] = &[
     col!("start_date", Date, "/startDate"),
 ];
 
-/// `boards`: `GET /rest/agile/1.0/board`.
+/// `boards`: GET [`BOARDS`](crate::jira::endpoints::BOARDS).
 pub static BOARDS: &[Column] = &[
     col!("id", Int8, "/id"),
     col!("name", Text, "/name"),
@@ -346,7 +346,7 @@ pub static BOARDS: &[Column] = &[
     col!("project_key", Text, "/location/projectKey"),
 ];
 
-/// `sprints`: `GET /rest/agile/1.0/board/{id}/sprint` for each scrum board.
+/// `sprints`: GET [`BOARD_SPRINTS`](crate::jira::endpoints::BOARD_SPRINTS) for each scrum board.
 pub static SPRINTS: &[Column] = &[
     col!("board_id", parent Int8),
     col!("id", Int8, "/id"),
@@ -374,7 +374,7 @@ macro_rules! agile_issue_columns {
     };
 }
 
-/// `issue_link_types`: `GET /rest/api/3/issueLinkType`.
+/// `issue_link_types`: GET [`ISSUE_LINK_TYPES`](crate::jira::endpoints::ISSUE_LINK_TYPES).
 pub static ISSUE_LINK_TYPES: &[Column] = &[
     col!("id", Text, "/id"),
     col!("name", Text, "/name"),
@@ -404,7 +404,7 @@ pub static ATTACHMENTS: &[Column] = per_issue![
     col!("thumbnail", Text, "/thumbnail"),
 ];
 
-/// `issue_transitions`: `GET /rest/api/3/issue/{key}/transitions` for each issue.
+/// `issue_transitions`: GET [`ISSUE_TRANSITIONS`](crate::jira::endpoints::ISSUE_TRANSITIONS) for each issue.
 pub static ISSUE_TRANSITIONS: &[Column] = per_issue![
     col!("id", Text, "/id"),
     col!("name", Text, "/name"),
@@ -417,20 +417,20 @@ pub static ISSUE_TRANSITIONS: &[Column] = per_issue![
     col!("is_available", Bool, "/isAvailable"),
 ];
 
-/// `watchers`: `GET /rest/api/3/issue/{key}/watchers` for each issue.
+/// `watchers`: GET [`ISSUE_WATCHERS`](crate::jira::endpoints::ISSUE_WATCHERS) for each issue.
 pub static WATCHERS: &[Column] = per_issue![
     col!("account_id", Text, "/accountId"),
     col!("display_name", Text, "/displayName"),
     col!("active", Bool, "/active"),
 ];
 
-/// `votes`: the voters of each issue (`GET /rest/api/3/issue/{key}/votes`).
+/// `votes`: the voters of each issue (GET [`ISSUE_VOTES`](crate::jira::endpoints::ISSUE_VOTES)).
 pub static VOTES: &[Column] = per_issue![
     col!("account_id", Text, "/accountId"),
     col!("display_name", Text, "/displayName"),
 ];
 
-/// `issue_changelogs`: `GET /rest/api/3/issue/{key}/changelog` for each issue.
+/// `issue_changelogs`: GET [`ISSUE_CHANGELOG`](crate::jira::endpoints::ISSUE_CHANGELOG) for each issue.
 pub static ISSUE_CHANGELOGS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
     col!("author_account_id", Text, "/author/accountId"),
@@ -439,14 +439,14 @@ pub static ISSUE_CHANGELOGS: &[Column] = per_issue![
     col!("items", Jsonb, "/items"),
 ];
 
-/// `project_categories`: `GET /rest/api/3/projectCategory`.
+/// `project_categories`: GET [`PROJECT_CATEGORIES`](crate::jira::endpoints::PROJECT_CATEGORIES).
 pub static PROJECT_CATEGORIES: &[Column] = &[
     col!("id", Int8, "/id"),
     col!("name", Text, "/name"),
     col!("description", Text, "/description"),
 ];
 
-/// `project_roles`: `GET /rest/api/3/project/{key}/roledetails` for each project.
+/// `project_roles`: GET [`PROJECT_ROLES`](crate::jira::endpoints::PROJECT_ROLES) for each project.
 pub static PROJECT_ROLES: &[Column] = &[
     col!("project_key", parent Text),
     col!("id", Int8, "/id"),
@@ -456,13 +456,13 @@ pub static PROJECT_ROLES: &[Column] = &[
     col!("default", Bool, "/default"),
 ];
 
-/// `groups`: `GET /rest/api/3/group/bulk`.
+/// `groups`: GET [`GROUPS`](crate::jira::endpoints::GROUPS).
 pub static GROUPS: &[Column] = &[
     col!("group_id", Text, "/groupId"),
     col!("name", Text, "/name"),
 ];
 
-/// `group_members`: `GET /rest/api/3/group/member` for each group.
+/// `group_members`: GET [`GROUP_MEMBERS`](crate::jira::endpoints::GROUP_MEMBERS) for each group.
 pub static GROUP_MEMBERS: &[Column] = &[
     col!("group_id", parent Text),
     col!("account_id", Text, "/accountId"),
@@ -471,7 +471,7 @@ pub static GROUP_MEMBERS: &[Column] = &[
     col!("active", Bool, "/active"),
 ];
 
-/// `filters`: `GET /rest/api/3/filter/search`.
+/// `filters`: GET [`FILTERS`](crate::jira::endpoints::FILTERS).
 pub static FILTERS: &[Column] = &[
     col!("id", Int8, "/id"),
     col!("name", Text, "/name"),
@@ -482,7 +482,7 @@ pub static FILTERS: &[Column] = &[
     col!("favourite", Bool, "/favourite"),
 ];
 
-/// `dashboards`: `GET /rest/api/3/dashboard/search`.
+/// `dashboards`: GET [`DASHBOARDS`](crate::jira::endpoints::DASHBOARDS).
 pub static DASHBOARDS: &[Column] = &[
     col!("id", Int8, "/id"),
     col!("name", Text, "/name"),
@@ -493,7 +493,7 @@ pub static DASHBOARDS: &[Column] = &[
     col!("view", Text, "/view"),
 ];
 
-/// `workflows`: `GET /rest/api/3/workflow/search`.
+/// `workflows`: GET [`WORKFLOWS`](crate::jira::endpoints::WORKFLOWS).
 pub static WORKFLOWS: &[Column] = &[
     col!("name", Text, "/id/name"),
     col!("entity_id", Text, "/id/entityId"),
@@ -503,7 +503,7 @@ pub static WORKFLOWS: &[Column] = &[
     col!("is_default", Bool, "/isDefault"),
 ];
 
-/// `epics`: `GET /rest/agile/1.0/board/{id}/epic` for each board.
+/// `epics`: GET [`BOARD_EPICS`](crate::jira::endpoints::BOARD_EPICS) for each board.
 pub static EPICS: &[Column] = &[
     col!("board_id", parent Int8),
     col!("id", Int8, "/id"),
@@ -514,17 +514,17 @@ pub static EPICS: &[Column] = &[
     col!("color", Text, "/color/key"),
 ];
 
-/// `board_issues`: `GET /rest/agile/1.0/board/{id}/issue` for each board.
+/// `board_issues`: GET [`BOARD_ISSUES`](crate::jira::endpoints::BOARD_ISSUES) for each board.
 pub static BOARD_ISSUES: &[Column] = agile_issue_columns!("board_id");
 
-/// `sprint_issues`: `GET /rest/agile/1.0/sprint/{id}/issue` for each sprint.
+/// `sprint_issues`: GET [`SPRINT_ISSUES`](crate::jira::endpoints::SPRINT_ISSUES) for each sprint.
 pub static SPRINT_ISSUES: &[Column] = agile_issue_columns!("sprint_id");
 
-/// `backlog_issues`: `GET /rest/agile/1.0/board/{id}/backlog` for each scrum board.
+/// `backlog_issues`: GET [`BOARD_BACKLOG`](crate::jira::endpoints::BOARD_BACKLOG) for each scrum board.
 pub static BACKLOG_ISSUES: &[Column] = agile_issue_columns!("board_id");
 
 /// `custom_field_options`: for each select custom field, each context
-/// (`GET /rest/api/3/field/{id}/context`) and its options (`.../context/{id}/option`).
+/// (GET [`FIELD_CONTEXTS`](crate::jira::endpoints::FIELD_CONTEXTS)) and its options ([`FIELD_CONTEXT_OPTIONS`](crate::jira::endpoints::FIELD_CONTEXT_OPTIONS)).
 pub static CUSTOM_FIELD_OPTIONS: &[Column] = &[
     col!("field_id", parent Text),
     col!("context_id", Int8, "/__jira_fdw_group/id"),

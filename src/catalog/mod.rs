@@ -243,6 +243,7 @@ pub enum Entity {
 
 /// Every entity with its name, columns and listing.
 const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
+    use crate::jira::endpoints;
     use listing::*;
     use Listing::{List, PerParent};
     &[
@@ -252,7 +253,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "projects",
             PROJECTS,
             List {
-                path: "/rest/api/3/project/search?expand=lead,description",
+                path: endpoints::PROJECTS,
                 shape: Shape::Pages("values"),
             },
         ),
@@ -261,7 +262,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "users",
             USERS,
             List {
-                path: "/rest/api/3/users/search",
+                path: endpoints::USERS,
                 shape: Shape::ArrayPages,
             },
         ),
@@ -270,7 +271,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "fields",
             FIELDS,
             List {
-                path: "/rest/api/3/field",
+                path: endpoints::FIELDS,
                 shape: Shape::Array,
             },
         ),
@@ -279,7 +280,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "myself",
             MYSELF,
             List {
-                path: "/rest/api/3/myself",
+                path: endpoints::MYSELF,
                 shape: Shape::Object,
             },
         ),
@@ -288,7 +289,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "server_info",
             SERVER_INFO,
             List {
-                path: "/rest/api/3/serverInfo",
+                path: endpoints::SERVER_INFO,
                 shape: Shape::Object,
             },
         ),
@@ -297,7 +298,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "priorities",
             PRIORITIES,
             List {
-                path: "/rest/api/3/priority",
+                path: endpoints::PRIORITIES,
                 shape: Shape::Array,
             },
         ),
@@ -306,7 +307,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "statuses",
             STATUSES,
             List {
-                path: "/rest/api/3/status",
+                path: endpoints::STATUSES,
                 shape: Shape::Array,
             },
         ),
@@ -315,7 +316,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "status_categories",
             STATUS_CATEGORIES,
             List {
-                path: "/rest/api/3/statuscategory",
+                path: endpoints::STATUS_CATEGORIES,
                 shape: Shape::Array,
             },
         ),
@@ -324,7 +325,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "resolutions",
             RESOLUTIONS,
             List {
-                path: "/rest/api/3/resolution",
+                path: endpoints::RESOLUTIONS,
                 shape: Shape::Array,
             },
         ),
@@ -333,7 +334,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "issue_types",
             ISSUE_TYPES,
             List {
-                path: "/rest/api/3/issuetype",
+                path: endpoints::ISSUE_TYPES,
                 shape: Shape::Array,
             },
         ),
@@ -342,7 +343,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "labels",
             LABELS,
             List {
-                path: "/rest/api/3/label",
+                path: endpoints::LABELS,
                 shape: Shape::Pages("values"),
             },
         ),
@@ -351,7 +352,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "comments",
             COMMENTS,
             PerParent {
-                path: "/rest/api/3/issue/{}/comment",
+                path: endpoints::ISSUE_COMMENTS,
                 shape: Shape::Pages("comments"),
                 parents: Parents::Issues,
             },
@@ -361,7 +362,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "worklogs",
             WORKLOGS,
             PerParent {
-                path: "/rest/api/3/issue/{}/worklog",
+                path: endpoints::ISSUE_WORKLOGS,
                 shape: Shape::Pages("worklogs"),
                 parents: Parents::Issues,
             },
@@ -371,7 +372,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "project_components",
             PROJECT_COMPONENTS,
             PerParent {
-                path: "/rest/api/3/project/{}/components",
+                path: endpoints::PROJECT_COMPONENTS,
                 shape: Shape::Array,
                 parents: Parents::Projects,
             },
@@ -381,7 +382,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "project_versions",
             PROJECT_VERSIONS,
             PerParent {
-                path: "/rest/api/3/project/{}/versions",
+                path: endpoints::PROJECT_VERSIONS,
                 shape: Shape::Array,
                 parents: Parents::Projects,
             },
@@ -391,7 +392,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "boards",
             BOARDS,
             List {
-                path: "/rest/agile/1.0/board",
+                path: endpoints::BOARDS,
                 shape: Shape::Pages("values"),
             },
         ),
@@ -400,7 +401,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "sprints",
             SPRINTS,
             PerParent {
-                path: "/rest/agile/1.0/board/{}/sprint",
+                path: endpoints::BOARD_SPRINTS,
                 shape: Shape::Pages("values"),
                 parents: Parents::ScrumBoards,
             },
@@ -410,7 +411,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "issue_link_types",
             ISSUE_LINK_TYPES,
             List {
-                path: "/rest/api/3/issueLinkType",
+                path: endpoints::ISSUE_LINK_TYPES,
                 shape: Shape::Within("/issueLinkTypes"),
             },
         ),
@@ -419,7 +420,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "issue_links",
             ISSUE_LINKS,
             PerParent {
-                path: "/rest/api/3/issue/{}?fields=issuelinks",
+                path: endpoints::ISSUE_LINKS,
                 shape: Shape::Within("/fields/issuelinks"),
                 parents: Parents::Issues,
             },
@@ -429,7 +430,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "attachments",
             ATTACHMENTS,
             PerParent {
-                path: "/rest/api/3/issue/{}?fields=attachment",
+                path: endpoints::ISSUE_ATTACHMENTS,
                 shape: Shape::Within("/fields/attachment"),
                 parents: Parents::Issues,
             },
@@ -439,7 +440,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "issue_transitions",
             ISSUE_TRANSITIONS,
             PerParent {
-                path: "/rest/api/3/issue/{}/transitions",
+                path: endpoints::ISSUE_TRANSITIONS,
                 shape: Shape::Within("/transitions"),
                 parents: Parents::Issues,
             },
@@ -449,7 +450,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "watchers",
             WATCHERS,
             PerParent {
-                path: "/rest/api/3/issue/{}/watchers",
+                path: endpoints::ISSUE_WATCHERS,
                 shape: Shape::Within("/watchers"),
                 parents: Parents::Issues,
             },
@@ -459,7 +460,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "votes",
             VOTES,
             PerParent {
-                path: "/rest/api/3/issue/{}/votes",
+                path: endpoints::ISSUE_VOTES,
                 shape: Shape::Within("/voters"),
                 parents: Parents::Issues,
             },
@@ -469,7 +470,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "issue_changelogs",
             ISSUE_CHANGELOGS,
             PerParent {
-                path: "/rest/api/3/issue/{}/changelog",
+                path: endpoints::ISSUE_CHANGELOG,
                 shape: Shape::Pages("values"),
                 parents: Parents::Issues,
             },
@@ -479,7 +480,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "project_categories",
             PROJECT_CATEGORIES,
             List {
-                path: "/rest/api/3/projectCategory",
+                path: endpoints::PROJECT_CATEGORIES,
                 shape: Shape::Array,
             },
         ),
@@ -488,7 +489,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "project_roles",
             PROJECT_ROLES,
             PerParent {
-                path: "/rest/api/3/project/{}/roledetails",
+                path: endpoints::PROJECT_ROLES,
                 shape: Shape::Array,
                 parents: Parents::Projects,
             },
@@ -498,7 +499,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "groups",
             GROUPS,
             List {
-                path: "/rest/api/3/group/bulk",
+                path: endpoints::GROUPS,
                 shape: Shape::Pages("values"),
             },
         ),
@@ -507,7 +508,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "group_members",
             GROUP_MEMBERS,
             PerParent {
-                path: "/rest/api/3/group/member?includeInactiveUsers=true&groupId={}",
+                path: endpoints::GROUP_MEMBERS,
                 shape: Shape::Pages("values"),
                 parents: Parents::Groups,
             },
@@ -517,7 +518,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "filters",
             FILTERS,
             List {
-                path: "/rest/api/3/filter/search?expand=description,owner,jql,favourite,viewUrl",
+                path: endpoints::FILTERS,
                 shape: Shape::Pages("values"),
             },
         ),
@@ -526,7 +527,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "dashboards",
             DASHBOARDS,
             List {
-                path: "/rest/api/3/dashboard/search",
+                path: endpoints::DASHBOARDS,
                 shape: Shape::Pages("values"),
             },
         ),
@@ -535,7 +536,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "workflows",
             WORKFLOWS,
             List {
-                path: "/rest/api/3/workflow/search",
+                path: endpoints::WORKFLOWS,
                 shape: Shape::Pages("values"),
             },
         ),
@@ -544,7 +545,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "epics",
             EPICS,
             PerParent {
-                path: "/rest/agile/1.0/board/{}/epic",
+                path: endpoints::BOARD_EPICS,
                 shape: Shape::Pages("values"),
                 parents: Parents::Boards,
             },
@@ -554,7 +555,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "board_issues",
             BOARD_ISSUES,
             PerParent {
-                path: "/rest/agile/1.0/board/{}/issue?fields=summary,status,issuetype,assignee",
+                path: endpoints::BOARD_ISSUES,
                 shape: Shape::Pages("issues"),
                 parents: Parents::Boards,
             },
@@ -564,7 +565,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "sprint_issues",
             SPRINT_ISSUES,
             PerParent {
-                path: "/rest/agile/1.0/sprint/{}/issue?fields=summary,status,issuetype,assignee",
+                path: endpoints::SPRINT_ISSUES,
                 shape: Shape::Pages("issues"),
                 parents: Parents::Sprints,
             },
@@ -574,7 +575,7 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "backlog_issues",
             BACKLOG_ISSUES,
             PerParent {
-                path: "/rest/agile/1.0/board/{}/backlog?fields=summary,status,issuetype,assignee",
+                path: endpoints::BOARD_BACKLOG,
                 shape: Shape::Pages("issues"),
                 parents: Parents::ScrumBoards,
             },
@@ -584,8 +585,8 @@ const ENTITIES: &[(Entity, &str, &[Column], Listing)] = {
             "custom_field_options",
             CUSTOM_FIELD_OPTIONS,
             Listing::Nested {
-                outer: "/rest/api/3/field/{}/context",
-                inner: "/rest/api/3/field/{}/context/{group}/option",
+                outer: endpoints::FIELD_CONTEXTS,
+                inner: endpoints::FIELD_CONTEXT_OPTIONS,
                 parents: Parents::OptionFields,
             },
         ),

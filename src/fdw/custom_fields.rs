@@ -12,6 +12,7 @@ use super::report::OrRaise;
 use super::table::{current_user, server_config, usable_server};
 use crate::catalog::{custom, Column, Entity};
 use crate::error::Result;
+use crate::jira::endpoints;
 use crate::jira::Client;
 
 thread_local! {
@@ -32,7 +33,7 @@ pub fn columns(server: pg_sys::Oid, user: pg_sys::Oid) -> Result<Vec<&'static Co
         return Ok(cols);
     }
     let client = Client::shared(&config)?;
-    let list = wait(client.get_json("/rest/api/3/field"));
+    let list = wait(client.get_json(endpoints::FIELDS));
     let fields = custom::from_field_list(&list);
     let taken: Vec<&str> = Entity::Issues.columns().iter().map(|c| c.name).collect();
     let cols = custom::columns(&fields, &taken);

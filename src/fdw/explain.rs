@@ -10,6 +10,7 @@ use super::plan::{decode, shown_as};
 use super::report::OrRaise;
 use super::scan::ScanState;
 use crate::catalog::{Entity, Listing};
+use crate::jira::endpoints;
 use crate::jql::Strategy;
 
 fn property(label: &str, value: &str, es: *mut pg_sys::ExplainState) {
@@ -89,7 +90,11 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
             Strategy::WorklogsUpdated(since) => {
                 property(
                     "Jira Strategy",
-                    "GET /rest/api/3/worklog/updated, POST /rest/api/3/worklog/list",
+                    &format!(
+                        "GET {}, POST {}",
+                        endpoints::WORKLOG_UPDATED,
+                        endpoints::WORKLOG_LIST
+                    ),
                     es,
                 );
                 property("Jira Updated After", &since.to_string(), es);

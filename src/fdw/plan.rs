@@ -15,6 +15,7 @@ use super::report::OrRaise;
 use super::table::{self, TableDef};
 use crate::catalog::{fields_for, Column, Rule};
 use crate::error::{Error, Result};
+use crate::jira::endpoints;
 use crate::jira::Client;
 use crate::jql::{Arg, Disposition, Resolved, ScanPlan, Strategy};
 
@@ -102,10 +103,7 @@ fn remote_count(def: &TableDef, scan: &ScanPlan) -> Result<Option<f64>> {
         return Ok(Some(0.0));
     };
     let client = Client::shared(&config)?;
-    let answer = wait(client.post_json(
-        "/rest/api/3/search/approximate-count",
-        &json!({ "jql": jql }),
-    ));
+    let answer = wait(client.post_json(endpoints::APPROXIMATE_COUNT, &json!({ "jql": jql })));
     Ok(answer.get("count").and_then(|c| c.as_f64()))
 }
 

@@ -6,6 +6,7 @@ use futures_util::future::join_all;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
+use super::endpoints;
 use super::Client;
 use crate::catalog::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 use crate::error::{Error, Result};
@@ -20,7 +21,8 @@ pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 
 /// A value as one URL path segment, percent-encoded; `None` for the empty segment and the dot
 /// segments `.` and `..`, which URL parsing would resolve against the path (so that
-/// `issue_key = '..'` reaches `/rest/api/3/comment`). No Jira object has such a key or id.
+/// `issue_key = '..'` turns an issue's comments into the site-wide comment resource). No Jira
+/// object has such a key or id.
 pub fn segment(value: &str) -> Option<String> {
     if matches!(value, "" | "." | "..") {
         return None;
@@ -56,7 +58,7 @@ async fn children(client: &Client, path: &str, shape: Shape, parent: &str) -> Re
     let Some(segment) = segment(parent) else {
         return Ok(Vec::new());
     };
-    let url = path.replace("{}", &segment);
+    let url = endpoints::with_parent(path, &segment);
     let mut all = Vec::new();
     let mut start_at = 0;
     loop {
@@ -246,7 +248,7 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
                 if let Some(t) = &token {
                     body["nextPageToken"] = Value::String(t.clone());
                 }
-                let answer = client.post_json("/rest/api/3/search/jql", &body).await?;
+                let answer = client.post_json(endpoints::SEARCH, &body).await?;
                 if let Some(issues) = answer.get("issues").and_then(Value::as_array) {
                     keys.extend(
                         issues
@@ -269,26 +271,21 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
             }
         }
         Parents::Projects => {
-            all_items(client, "/rest/api/3/project/search", |p| {
+            all_items(client, endpoints::PROJECTS, |p| {
                 p.get("key").and_then(Value::as_str).map(str::to_string)
             })
             .await
         }
         Parents::ScrumBoards => scrum_boards(client).await,
-        Parents::Boards => {
-            all_items(client, "/rest/agile/1.0/board", |b| {
-                b.get("id").map(id_text)
-            })
-            .await
-        }
+        Parents::Boards => all_items(client, endpoints::BOARDS, |b| b.get("id").map(id_text)).await,
         Parents::Groups => {
-            all_items(client, "/rest/api/3/group/bulk", |g| {
+            all_items(client, endpoints::GROUPS, |g| {
                 g.get("groupId").and_then(Value::as_str).map(str::to_string)
             })
             .await
         }
         Parents::OptionFields => {
-            let (fields, _) = fetch(client, "/rest/api/3/field", Shape::Array, 0).await?;
+            let (fields, _) = fetch(client, endpoints::FIELDS, Shape::Array, 0).await?;
             Ok(fields
                 .iter()
                 .filter(|f| f.get("custom").and_then(Value::as_bool) == Some(true))
@@ -307,7 +304,7 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
                 let Some(board) = segment(&board) else {
                     continue;
                 };
-                let path = format!("/rest/agile/1.0/board/{board}/sprint");
+                let path = endpoints::with_parent(endpoints::BOARD_SPRINTS, &board);
                 sprints.extend(all_items(client, &path, |s| s.get("id").map(id_text)).await?);
             }
             Ok(sprints)
@@ -324,7 +321,7 @@ fn id_text(id: &Value) -> String {
 }
 
 async fn scrum_boards(client: &Client) -> Result<Vec<String>> {
-    all_items(client, "/rest/agile/1.0/board", |b| {
+    all_items(client, endpoints::BOARDS, |b| {
         (b.get("type").and_then(Value::as_str) == Some("scrum"))
             .then(|| b.get("id").map(id_text))
             .flatten()

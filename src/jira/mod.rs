@@ -2,6 +2,7 @@
 //! while watching for cancellation, and the paging of issue searches.
 
 mod client;
+pub mod endpoints;
 mod listing;
 mod pager;
 mod runtime;

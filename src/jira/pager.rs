@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
+use super::endpoints;
 use super::listing::ListingState;
 use super::worklogs::UpdatedWorklogs;
 use super::Client;
@@ -128,7 +129,7 @@ impl Pager {
                 body["nextPageToken"] = Value::String(token.clone());
             }
             self.requests += 1;
-            let answer = match client.post_json("/rest/api/3/search/jql", &body).await {
+            let answer = match client.post_json(endpoints::SEARCH, &body).await {
                 Ok(answer) => answer,
                 Err(Error::Jira {
                     status: 400,
@@ -210,9 +211,7 @@ pub async fn bulk_fetch(
     fields: &[String],
 ) -> Result<Vec<Value>> {
     let body = json!({"issueIdsOrKeys": ids_or_keys, "fields": fields});
-    let answer = client
-        .post_json("/rest/api/3/issue/bulkfetch", &body)
-        .await?;
+    let answer = client.post_json(endpoints::BULK_FETCH, &body).await?;
     issues_of(answer, "issue/bulkfetch")
 }
 

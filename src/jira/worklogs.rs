@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Value};
 
+use super::endpoints;
 use super::listing::ListingState;
 use super::pager::{bulk_fetch, BULK_FETCH_LIMIT};
 use super::Client;
@@ -92,7 +93,11 @@ impl UpdatedWorklogs {
 
     async fn next_updated(&mut self, client: &Client) -> Result<Vec<Value>> {
         let answer = client
-            .get_json(&format!("/rest/api/3/worklog/updated?since={}", self.since))
+            .get_json(&format!(
+                "{}?since={}",
+                endpoints::WORKLOG_UPDATED,
+                self.since
+            ))
             .await?;
         let values = answer
             .get("values")
@@ -144,7 +149,7 @@ impl UpdatedWorklogs {
                 .map(|id| id.parse::<u64>().map_or(json!(id), |n| json!(n)))
                 .collect();
             let answer = client
-                .post_json("/rest/api/3/worklog/list", &json!({ "ids": ids }))
+                .post_json(endpoints::WORKLOG_LIST, &json!({ "ids": ids }))
                 .await?;
             match answer {
                 Value::Array(items) => out.extend(items),

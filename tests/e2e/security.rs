@@ -359,7 +359,7 @@ pub fn path_segments_are_not_dot_segments() {
     );
 }
 
-/// Every entity, and the OAuth 2.0 and Okta flows, against each hostile mode of the fake: the
+/// Every entity, and the OAuth 2.0, Okta, Crowd and LDAP flows, against each hostile mode of the fake: the
 /// backend never panics (XX000) nor crashes; every failure is a clear SQLSTATE.
 pub fn hostile_answers_never_crash_the_backend() {
     let fake = Fake::start(6, 26);
@@ -372,7 +372,13 @@ pub fn hostile_answers_never_crash_the_backend() {
          CREATE USER MAPPING FOR CURRENT_USER SERVER ho_oauth OPTIONS (oauth_client_id 'client-abc', oauth_client_secret 'client-secret-xyz');
          CREATE SERVER ho_okta FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', max_retries '0', auth_scheme 'Okta', sso_login_url '{u}/app/fake_jira/sso/saml', sso_exchange_url '{u}/plugins/servlet/samlconsumer');
          CREATE USER MAPPING FOR CURRENT_USER SERVER ho_okta OPTIONS (user '{USER}', password 'pa55word');
-         CREATE FOREIGN TABLE ho_okta_issues (key text, summary text) SERVER ho_okta OPTIONS (entity 'issues');",
+         CREATE FOREIGN TABLE ho_okta_issues (key text, summary text) SERVER ho_okta OPTIONS (entity 'issues');
+         CREATE SERVER ho_crowd FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', max_retries '0', auth_scheme 'Crowd', sso_login_url '{u}/crowd/sso/login', sso_exchange_url '{u}/plugins/servlet/samlconsumer');
+         CREATE USER MAPPING FOR CURRENT_USER SERVER ho_crowd OPTIONS (user '{USER}', password 'pa55word', sso_app_name 'jira-app', sso_app_password 'app-pass');
+         CREATE FOREIGN TABLE ho_crowd_issues (key text) SERVER ho_crowd OPTIONS (entity 'issues');
+         CREATE SERVER ho_ldap FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', max_retries '0', auth_scheme 'LDAP');
+         CREATE USER MAPPING FOR CURRENT_USER SERVER ho_ldap OPTIONS (user '{USER}', password 'pa55word');
+         CREATE FOREIGN TABLE ho_ldap_issues (key text) SERVER ho_ldap OPTIONS (entity 'issues');",
         fake.url,
         u = fake.url
     ))
@@ -429,11 +435,14 @@ pub fn hostile_answers_never_crash_the_backend() {
             literal(&callback)
         ));
         check(&format!("{mode} oauth2"), &outcome, &mut refused);
-        fake.delete("/_fake/sessions");
-        let outcome = error_of("SELECT count(*) FROM ho_okta_issues");
-        check(&format!("{mode} okta"), &outcome, &mut refused);
+        // The session logins: Okta's and Crowd's SAML, Jira's own session endpoint.
+        for table in ["ho_okta_issues", "ho_crowd_issues", "ho_ldap_issues"] {
+            fake.delete("/_fake/sessions");
+            let outcome = error_of(&format!("SELECT count(*) FROM {table}"));
+            check(&format!("{mode} {table}"), &outcome, &mut refused);
+        }
         fake.delete("/_fake/hostile");
-        queries += 2;
+        queries += 4;
     }
     pgrx::log!("hostile answers: {refused} of {queries} queries refused, none crashed");
     // The backend is still serving.

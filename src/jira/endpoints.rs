@@ -1,0 +1,142 @@
+//! Where each Jira resource lives: every REST path the extension requests is spelled here once,
+//! and entities, paging, custom-field discovery, estimates and EXPLAIN take it from here (a
+//! test checks that no other file spells one). `{}` stands for a parent's key or id, `{group}`
+//! for a field context's id.
+
+/// `POST`: JQL search with token paging.
+pub const SEARCH: &str = "/rest/api/3/search/jql";
+/// `POST`: issues by id or key, 100 at a time.
+pub const BULK_FETCH: &str = "/rest/api/3/issue/bulkfetch";
+/// `POST`: Jira's estimate of a JQL query's size, for planning.
+pub const APPROXIMATE_COUNT: &str = "/rest/api/3/search/approximate-count";
+/// `GET ?since=`: ids of worklogs updated since a time.
+pub const WORKLOG_UPDATED: &str = "/rest/api/3/worklog/updated";
+/// `POST`: worklogs by id.
+pub const WORKLOG_LIST: &str = "/rest/api/3/worklog/list";
+/// `POST`: a Jira cookie session (LDAP users).
+pub const SESSION: &str = "/rest/auth/1/session";
+
+/// Projects, paged, with lead and description.
+pub const PROJECTS: &str = "/rest/api/3/project/search?expand=lead,description";
+/// Users, paged as plain arrays.
+pub const USERS: &str = "/rest/api/3/users/search";
+/// Every field, system and custom.
+pub const FIELDS: &str = "/rest/api/3/field";
+/// The authenticated user.
+pub const MYSELF: &str = "/rest/api/3/myself";
+/// The site's version and deployment.
+pub const SERVER_INFO: &str = "/rest/api/3/serverInfo";
+/// Issue priorities.
+pub const PRIORITIES: &str = "/rest/api/3/priority";
+/// Workflow statuses.
+pub const STATUSES: &str = "/rest/api/3/status";
+/// Status categories.
+pub const STATUS_CATEGORIES: &str = "/rest/api/3/statuscategory";
+/// Resolutions.
+pub const RESOLUTIONS: &str = "/rest/api/3/resolution";
+/// Issue types.
+pub const ISSUE_TYPES: &str = "/rest/api/3/issuetype";
+/// Labels, paged.
+pub const LABELS: &str = "/rest/api/3/label";
+/// An issue's comments.
+pub const ISSUE_COMMENTS: &str = "/rest/api/3/issue/{}/comment";
+/// An issue's worklogs.
+pub const ISSUE_WORKLOGS: &str = "/rest/api/3/issue/{}/worklog";
+/// A project's components.
+pub const PROJECT_COMPONENTS: &str = "/rest/api/3/project/{}/components";
+/// A project's versions.
+pub const PROJECT_VERSIONS: &str = "/rest/api/3/project/{}/versions";
+/// Issue link types.
+pub const ISSUE_LINK_TYPES: &str = "/rest/api/3/issueLinkType";
+/// An issue's links.
+pub const ISSUE_LINKS: &str = "/rest/api/3/issue/{}?fields=issuelinks";
+/// An issue's attachments.
+pub const ISSUE_ATTACHMENTS: &str = "/rest/api/3/issue/{}?fields=attachment";
+/// The transitions an issue can take now.
+pub const ISSUE_TRANSITIONS: &str = "/rest/api/3/issue/{}/transitions";
+/// An issue's watchers.
+pub const ISSUE_WATCHERS: &str = "/rest/api/3/issue/{}/watchers";
+/// An issue's votes.
+pub const ISSUE_VOTES: &str = "/rest/api/3/issue/{}/votes";
+/// An issue's change history, paged.
+pub const ISSUE_CHANGELOG: &str = "/rest/api/3/issue/{}/changelog";
+/// Project categories.
+pub const PROJECT_CATEGORIES: &str = "/rest/api/3/projectCategory";
+/// A project's roles with their details.
+pub const PROJECT_ROLES: &str = "/rest/api/3/project/{}/roledetails";
+/// Groups, paged.
+pub const GROUPS: &str = "/rest/api/3/group/bulk";
+/// A group's members (by group id), paged.
+pub const GROUP_MEMBERS: &str = "/rest/api/3/group/member?includeInactiveUsers=true&groupId={}";
+/// Filters, paged, with what the table shows.
+pub const FILTERS: &str =
+    "/rest/api/3/filter/search?expand=description,owner,jql,favourite,viewUrl";
+/// Dashboards, paged.
+pub const DASHBOARDS: &str = "/rest/api/3/dashboard/search";
+/// Workflows, paged.
+pub const WORKFLOWS: &str = "/rest/api/3/workflow/search";
+/// A custom field's contexts, paged.
+pub const FIELD_CONTEXTS: &str = "/rest/api/3/field/{}/context";
+/// The options of one context of a custom field, paged.
+pub const FIELD_CONTEXT_OPTIONS: &str = "/rest/api/3/field/{}/context/{group}/option";
+
+/// Boards, paged.
+pub const BOARDS: &str = "/rest/agile/1.0/board";
+/// A board's sprints, paged.
+pub const BOARD_SPRINTS: &str = "/rest/agile/1.0/board/{}/sprint";
+/// A board's epics, paged.
+pub const BOARD_EPICS: &str = "/rest/agile/1.0/board/{}/epic";
+/// A board's issues, paged, with the fields the table shows.
+pub const BOARD_ISSUES: &str =
+    "/rest/agile/1.0/board/{}/issue?fields=summary,status,issuetype,assignee";
+/// A sprint's issues, paged.
+pub const SPRINT_ISSUES: &str =
+    "/rest/agile/1.0/sprint/{}/issue?fields=summary,status,issuetype,assignee";
+/// A board's backlog, paged.
+pub const BOARD_BACKLOG: &str =
+    "/rest/agile/1.0/board/{}/backlog?fields=summary,status,issuetype,assignee";
+
+/// A path with `{}` filled in by an already encoded segment.
+pub fn with_parent(path: &str, segment: &str) -> String {
+    path.replace("{}", segment)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every `.rs` file under `dir`.
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn no_other_file_spells_a_rest_path() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        assert!(files.len() > 20);
+        let here = src.join("jira").join("endpoints.rs");
+        let spelled: Vec<String> = files
+            .iter()
+            .filter(|f| **f != here)
+            .filter(|f| {
+                std::fs::read_to_string(f)
+                    .unwrap()
+                    .contains(concat!("/", "rest/"))
+            })
+            .map(|f| f.display().to_string())
+            .collect();
+        assert!(
+            spelled.is_empty(),
+            "REST paths spelled outside endpoints.rs: {spelled:?}"
+        );
+    }
+}
