@@ -11,6 +11,7 @@ use url::Url;
 
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
+use crate::jira::endpoints::Deployment;
 
 /// The catalog an option list belongs to (the validator's `catalog` argument).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,11 @@ const DESTINATIONS: &[&str] = &[
 const SPECS: &[Spec] = &[
     Spec {
         name: "url",
+        aliases: &[],
+        contexts: &[Server],
+    },
+    Spec {
+        name: "deployment",
         aliases: &[],
         contexts: &[Server],
     },
@@ -527,6 +533,7 @@ fn check_value(name: &str, value: &str) -> Result<()> {
     match name {
         "url" => parse_url(value).map(|_| ()),
         "auth_scheme" => parse_auth_scheme(value).map(|_| ()),
+        "deployment" => Deployment::parse(value).map(|_| ()),
         "connect_timeout" | "request_timeout" => parse_seconds(name, value).map(|_| ()),
         "page_size" => parse_int(name, value, 1, 5000).map(|_| ()),
         "max_retries" => parse_int(name, value, 0, 20).map(|_| ()),
@@ -621,6 +628,8 @@ pub struct ConnectionConfig {
     pub url: Url,
     /// The credentials of the user mapping (or server).
     pub credentials: Credentials,
+    /// The API the site speaks; `None` asks the site once (`deployment 'auto'`).
+    pub deployment: Option<Deployment>,
     /// Extra PEM root certificates to trust (`ca_bundle`), read when the client is built.
     pub ca_bundle: Option<String>,
     /// Limit for establishing a TCP/TLS connection.
@@ -678,9 +687,16 @@ pub fn connection_config(
         Some(v) => parse_int(name, v, min, max).map(|n| n as u32),
         None => Ok(default),
     };
+    let deployment = match (get("deployment"), &credentials) {
+        (Some(v), _) => Deployment::parse(v)?,
+        // Atlassian's OAuth 2.0 (3LO) exists for Cloud sites only.
+        (None, Credentials::OAuth2(_)) => Some(Deployment::Cloud),
+        (None, _) => None,
+    };
     Ok(ConnectionConfig {
         url,
         credentials,
+        deployment,
         ca_bundle: get("ca_bundle").map(str::to_string),
         connect_timeout: seconds("connect_timeout", 10)?,
         request_timeout: seconds("request_timeout", 60)?,

@@ -100,13 +100,21 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                 property("Jira Updated After", &since.to_string(), es);
             }
         }
+        let state = (*node).fdw_state as *const ScanState;
+        let deployment = match state.as_ref().and_then(ScanState::deployment) {
+            Some(found) => found.name().to_string(),
+            None => data
+                .deployment
+                .clone()
+                .unwrap_or_else(|| "auto (asked when the scan starts)".into()),
+        };
+        property("Jira Deployment", &deployment, es);
         if let Some(limit) = data.scan.limit {
             property("Jira Limit", &limit.to_string(), es);
         }
         if data.scan.jql {
             property("Jira Fields", &data.fields.join(", "), es);
         }
-        let state = (*node).fdw_state as *const ScanState;
         if (*es).analyze && !state.is_null() {
             let label = c"Jira Requests";
             let requests = (*state).requests();

@@ -30,6 +30,10 @@ pub struct PlanData {
     pub fields: Vec<String>,
     /// Attribute numbers (1-based) the query reads; the others stay NULL.
     pub attnums: Vec<usize>,
+    /// The deployment, when known at plan time (configured, or asked earlier in this backend),
+    /// for EXPLAIN; the scan always uses the one its client knows.
+    #[serde(default)]
+    pub deployment: Option<String>,
 }
 
 /// What a path adds to the relation's pushdown: carried from GetForeignPaths to GetForeignPlan
@@ -531,11 +535,17 @@ pub unsafe extern "C-unwind" fn get_foreign_plan(
             .iter()
             .filter_map(|a| state.def.columns.get(a - 1).copied().flatten())
             .collect();
+        let config = table::connection_config(&state.def).or_raise();
+        let deployment = Client::shared(&config)
+            .or_raise()
+            .known_deployment()
+            .map(|d| d.name().to_string());
         let data = PlanData {
             entity: state.def.entity.name().to_string(),
             scan,
             fields: fields_for(&columns),
             attnums,
+            deployment,
         };
         let json = serde_json::to_string(&data)
             .map_err(|e| Error::Connection(format!("cannot serialize the plan: {e}")))

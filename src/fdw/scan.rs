@@ -15,6 +15,7 @@ use super::table;
 use super::values::value;
 use crate::catalog::{Cell, Column, Entity, Source};
 use crate::error::{Error, Result};
+use crate::jira::endpoints::Deployment;
 use crate::jira::{Client, Pager};
 use crate::jql::{self, Arg, Resolved, Scalar, Strategy};
 
@@ -74,6 +75,20 @@ impl ScanState {
             _ => None,
         };
         let strategy: Strategy = scan.strategy(self.entity, &resolve)?;
+        let deployment = wait(self.client.deployment());
+        if deployment != Deployment::Cloud {
+            return Err(Error::Definition {
+                message: format!(
+                    "the Jira entity \"{}\" is not read from Jira {} yet",
+                    self.entity.name(),
+                    deployment.name()
+                ),
+                hint: Some(
+                    "This version reads Jira Cloud. If the site is Cloud, set the server option deployment 'cloud'."
+                        .into(),
+                ),
+            });
+        }
         let max_results = match scan.limit {
             Some(limit) => self.page_size.min(limit.clamp(1, u32::MAX as u64) as u32),
             None => self.page_size,
@@ -84,6 +99,11 @@ impl ScanState {
         );
         self.buffer.clear();
         Ok(())
+    }
+
+    /// The deployment the scan's client found, once it started.
+    pub fn deployment(&self) -> Option<Deployment> {
+        self.client.known_deployment()
     }
 
     /// Requests made by this scan, rescans included.

@@ -10,6 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
 
+use super::endpoints::Deployment;
 use crate::auth::Authenticator;
 use crate::error::{Error, Result};
 use crate::options::ConnectionConfig;
@@ -24,6 +25,8 @@ const BACKOFF_CAP: Duration = Duration::from_secs(30);
 /// A client for one Jira site and one set of credentials.
 pub struct Client {
     http: reqwest::Client,
+    /// The API the site speaks, once configured or asked.
+    deployment: std::cell::Cell<Option<Deployment>>,
     base: Url,
     auth: Authenticator,
     max_retries: u32,
@@ -74,11 +77,29 @@ impl Client {
         base.set_path(&path);
         Ok(Client {
             http,
+            deployment: std::cell::Cell::new(config.deployment),
             auth: Authenticator::new(config.credentials.clone(), base.clone()),
             base,
             max_retries: config.max_retries,
             request_timeout: config.request_timeout,
         })
+    }
+
+    /// The API the site speaks: the `deployment` option, or what `serverInfo` says, asked once
+    /// per client (per backend and server configuration).
+    pub async fn deployment(&self) -> Result<Deployment> {
+        if let Some(known) = self.deployment.get() {
+            return Ok(known);
+        }
+        let info = self.get_json(super::endpoints::DEPLOYMENT_PROBE).await?;
+        let found = Deployment::from_server_info(&info)?;
+        self.deployment.set(Some(found));
+        Ok(found)
+    }
+
+    /// The deployment if it is known without asking the site.
+    pub fn known_deployment(&self) -> Option<Deployment> {
+        self.deployment.get()
     }
 
     /// Forgets cached sessions and tokens (after new ones were stored).

@@ -3,6 +3,77 @@
 //! test checks that no other file spells one). `{}` stands for a parent's key or id, `{group}`
 //! for a field context's id.
 
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Which of Jira's two REST APIs a site speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deployment {
+    /// Jira Cloud: `/rest/api/3`, ADF text, users by `accountId`.
+    Cloud,
+    /// Jira Server and Data Center: `/rest/api/2`, wiki-markup text, users by `name`.
+    Server,
+}
+
+impl Deployment {
+    /// The SERVER option `deployment`: `auto` (`None`: ask the site), `cloud`, `server`
+    /// (Server and Data Center alike).
+    pub fn parse(value: &str) -> Result<Option<Deployment>> {
+        let folded: String = value
+            .chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' ' | '/'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        match folded.as_str() {
+            "auto" => Ok(None),
+            "cloud" => Ok(Some(Deployment::Cloud)),
+            "server" | "datacenter" | "dc" | "serverdatacenter" => Ok(Some(Deployment::Server)),
+            _ => Err(Error::option(
+                format!("invalid value for option \"deployment\": \"{value}\""),
+                Some("It must be auto, cloud or server (Server and Data Center).".into()),
+            )),
+        }
+    }
+
+    /// The deployment a `serverInfo` answer names (`deploymentType`: `Cloud`, `Server`,
+    /// `DataCenter`; old Server versions send none). Anything else is a broken answer, not a
+    /// reason to take the site for another kind of Jira.
+    pub fn from_server_info(info: &Value) -> Result<Deployment> {
+        if !info.is_object() {
+            return Err(Error::Connection(
+                "Jira's serverInfo answer is not an object; set the server option deployment"
+                    .into(),
+            ));
+        }
+        match info.get("deploymentType") {
+            None => Ok(Deployment::Server),
+            Some(Value::String(t)) if t.eq_ignore_ascii_case("cloud") => Ok(Deployment::Cloud),
+            Some(Value::String(t))
+                if t.eq_ignore_ascii_case("server") || t.eq_ignore_ascii_case("datacenter") =>
+            {
+                Ok(Deployment::Server)
+            }
+            Some(_) => Err(Error::Connection(
+                "Jira's serverInfo names an unknown deploymentType; set the server option deployment"
+                    .into(),
+            )),
+        }
+    }
+
+    /// The name users know it by, for EXPLAIN and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Deployment::Cloud => "Cloud",
+            Deployment::Server => "Server/Data Center",
+        }
+    }
+}
+
+/// `GET`: the site's version and deployment type; the one path both APIs serve alike, asked
+/// once per backend and server when `deployment` is `auto`.
+pub const DEPLOYMENT_PROBE: &str = "/rest/api/2/serverInfo";
+
 /// `POST`: JQL search with token paging.
 pub const SEARCH: &str = "/rest/api/3/search/jql";
 /// `POST`: issues by id or key, 100 at a time.
@@ -104,6 +175,45 @@ pub fn with_parent(path: &str, segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use std::path::Path;
+
+    use super::Deployment;
+    use serde_json::json;
+
+    #[test]
+    fn deployments_are_parsed_and_detected() {
+        assert_eq!(Deployment::parse("AUTO").unwrap(), None);
+        assert_eq!(Deployment::parse("Cloud").unwrap(), Some(Deployment::Cloud));
+        for dc in ["server", "DataCenter", "data_center", "Server/Data Center"] {
+            assert_eq!(
+                Deployment::parse(dc).unwrap(),
+                Some(Deployment::Server),
+                "{dc}"
+            );
+        }
+        assert!(Deployment::parse("mainframe")
+            .unwrap_err()
+            .hint()
+            .unwrap()
+            .contains("auto, cloud or server"));
+        let found = |v| Deployment::from_server_info(&v).ok();
+        assert_eq!(
+            found(json!({"deploymentType": "Cloud"})),
+            Some(Deployment::Cloud)
+        );
+        assert_eq!(
+            found(json!({"deploymentType": "DataCenter"})),
+            Some(Deployment::Server)
+        );
+        assert_eq!(
+            found(json!({"deploymentType": "Server"})),
+            Some(Deployment::Server)
+        );
+        assert_eq!(found(json!({"version": "6.4"})), Some(Deployment::Server));
+        // A broken answer is an error, not another kind of Jira.
+        assert_eq!(found(json!({"deploymentType": 12345})), None);
+        assert_eq!(found(json!({"deploymentType": "Mainframe"})), None);
+        assert_eq!(found(json!([])), None);
+    }
 
     /// Every `.rs` file under `dir`.
     fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

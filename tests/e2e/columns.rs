@@ -243,7 +243,7 @@ fn with(
 pub fn every_column_of_every_entity() {
     let fake = Fake::start(30, 11);
     Spi::run(&format!(
-        "CREATE SERVER c1 FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}');
+        "CREATE SERVER c1 FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud');
          CREATE USER MAPPING FOR CURRENT_USER SERVER c1 OPTIONS (user '{USER}', api_token '{TOKEN}');
          CREATE SCHEMA c1;
          IMPORT FOREIGN SCHEMA jira FROM SERVER c1 INTO c1;",

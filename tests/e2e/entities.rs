@@ -7,7 +7,7 @@ use super::support::{error_of, one, texts, Fake, TOKEN, USER};
 
 fn import(fake: &Fake, server: &str, schema: &str, clause: &str) {
     Spi::run(&format!(
-        "CREATE SERVER {server} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}');
+        "CREATE SERVER {server} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud');
          CREATE USER MAPPING FOR CURRENT_USER SERVER {server} OPTIONS (user '{USER}', api_token '{TOKEN}');
          CREATE SCHEMA {schema};
          IMPORT FOREIGN SCHEMA jira {clause} FROM SERVER {server} INTO {schema};",

@@ -3,6 +3,7 @@
 
 mod auth;
 mod columns;
+mod deployment;
 mod differential;
 mod entities;
 mod security;
@@ -267,6 +268,7 @@ mod tests {
                Filter: ((t6_issues.summary ~~ '% login %'::text) AND (t6_issues.project_key = 'SET'::text))\n  \
                Jira Strategy: search/jql\n  \
                Jira JQL: summary ~ \"login\" AND created >= 1735689600000 AND project = \"SET\"\n  \
+               Jira Deployment: Cloud\n  \
                Jira Fields: project, summary"
         );
         assert!(fake.requests().is_empty(), "EXPLAIN must not call Jira");
@@ -744,5 +746,15 @@ mod tests {
     #[pg_test]
     fn security_caches_follow_catalog_changes_and_hooks_chain() {
         crate::e2e::security::caches_follow_catalog_changes_and_hooks_chain();
+    }
+
+    #[pg_test]
+    fn deployment_auto_asks_once_and_explicit_never() {
+        crate::e2e::deployment::auto_asks_once_and_explicit_never();
+    }
+
+    #[pg_test]
+    fn deployment_data_center_is_detected_and_refused_clearly() {
+        crate::e2e::deployment::data_center_is_detected_and_refused_clearly();
     }
 }

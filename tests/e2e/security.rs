@@ -364,19 +364,19 @@ pub fn path_segments_are_not_dot_segments() {
 pub fn hostile_answers_never_crash_the_backend() {
     let fake = Fake::start(6, 26);
     Spi::run(&format!(
-        "CREATE SERVER ho FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', max_retries '0', request_timeout '30');
+        "CREATE SERVER ho FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud', max_retries '0', request_timeout '30');
          CREATE USER MAPPING FOR CURRENT_USER SERVER ho OPTIONS (user '{USER}', api_token '{TOKEN}');
          CREATE SCHEMA ho;
          IMPORT FOREIGN SCHEMA jira FROM SERVER ho INTO ho;
-         CREATE SERVER ho_oauth FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', max_retries '0', auth_scheme 'OAuth', oauth_auth_url '{u}/atlassian-auth', oauth_api_url '{u}/atlassian-api', callback_url 'https://app.example/callback');
+         CREATE SERVER ho_oauth FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', deployment 'cloud', max_retries '0', auth_scheme 'OAuth', oauth_auth_url '{u}/atlassian-auth', oauth_api_url '{u}/atlassian-api', callback_url 'https://app.example/callback');
          CREATE USER MAPPING FOR CURRENT_USER SERVER ho_oauth OPTIONS (oauth_client_id 'client-abc', oauth_client_secret 'client-secret-xyz');
-         CREATE SERVER ho_okta FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', max_retries '0', auth_scheme 'Okta', sso_login_url '{u}/app/fake_jira/sso/saml', sso_exchange_url '{u}/plugins/servlet/samlconsumer');
+         CREATE SERVER ho_okta FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', deployment 'cloud', max_retries '0', auth_scheme 'Okta', sso_login_url '{u}/app/fake_jira/sso/saml', sso_exchange_url '{u}/plugins/servlet/samlconsumer');
          CREATE USER MAPPING FOR CURRENT_USER SERVER ho_okta OPTIONS (user '{USER}', password 'pa55word');
          CREATE FOREIGN TABLE ho_okta_issues (key text, summary text) SERVER ho_okta OPTIONS (entity 'issues');
-         CREATE SERVER ho_crowd FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', max_retries '0', auth_scheme 'Crowd', sso_login_url '{u}/crowd/sso/login', sso_exchange_url '{u}/plugins/servlet/samlconsumer');
+         CREATE SERVER ho_crowd FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', deployment 'cloud', max_retries '0', auth_scheme 'Crowd', sso_login_url '{u}/crowd/sso/login', sso_exchange_url '{u}/plugins/servlet/samlconsumer');
          CREATE USER MAPPING FOR CURRENT_USER SERVER ho_crowd OPTIONS (user '{USER}', password 'pa55word', sso_app_name 'jira-app', sso_app_password 'app-pass');
          CREATE FOREIGN TABLE ho_crowd_issues (key text) SERVER ho_crowd OPTIONS (entity 'issues');
-         CREATE SERVER ho_ldap FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', max_retries '0', auth_scheme 'LDAP');
+         CREATE SERVER ho_ldap FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{u}', deployment 'cloud', max_retries '0', auth_scheme 'LDAP');
          CREATE USER MAPPING FOR CURRENT_USER SERVER ho_ldap OPTIONS (user '{USER}', password 'pa55word');
          CREATE FOREIGN TABLE ho_ldap_issues (key text) SERVER ho_ldap OPTIONS (entity 'issues');",
         fake.url,

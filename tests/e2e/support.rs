@@ -27,6 +27,11 @@ pub struct Fake {
 impl Fake {
     /// Starts a fake serving `issues` generated issues from `seed`.
     pub fn start(issues: usize, seed: u64) -> Fake {
+        Fake::start_with(issues, seed, &[])
+    }
+
+    /// Starts a fake with extra command-line options (`--deployment server`).
+    pub fn start_with(issues: usize, seed: u64, extra: &[&str]) -> Fake {
         let mut child = Command::new(FAKE_BIN)
             .args([
                 "--port",
@@ -36,6 +41,7 @@ impl Fake {
                 "--seed",
                 &seed.to_string(),
             ])
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -140,7 +146,7 @@ impl Fake {
     /// `mapping_options`, and foreign table `<name>_issues (key text, summary text)`.
     pub fn install_auth(&self, name: &str, server_options: &str, mapping_options: &str) {
         Spi::run(&format!(
-            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', max_retries '2'{}{server_options});
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud', max_retries '2'{}{server_options});
              CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS ({mapping_options});
              CREATE FOREIGN TABLE {name}_issues (key text, summary text) SERVER {name} OPTIONS (entity 'issues');",
             self.url,
@@ -185,7 +191,7 @@ impl Fake {
     /// table `<name>_issues` with every contract column, and the oracle table `<name>_local`.
     pub fn install(&self, name: &str, token: &str) {
         Spi::run(&format!(
-            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', auth_scheme 'APIToken', request_timeout '30', max_retries '5');
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud', auth_scheme 'APIToken', request_timeout '30', max_retries '5');
              CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{token}');
              CREATE FOREIGN TABLE {name}_issues ({ISSUE_COLUMNS}, jql text) SERVER {name} OPTIONS (entity 'issues');",
             self.url
@@ -238,7 +244,7 @@ impl Session {
                split_part(current_setting('unix_socket_directories'), ',', 1), \
                current_setting('port'), current_database(), current_user)");
         let setup = format!(
-            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'{}{server_options}); \
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud'{}{server_options}); \
              CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS ({mapping_options}); \
              CREATE FOREIGN TABLE {name}_issues (key text) SERVER {name} OPTIONS (entity 'issues')",
             fake.url,

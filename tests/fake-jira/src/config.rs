@@ -39,6 +39,17 @@ pub struct Config {
     pub crowd_app_password: String,
     /// The OAuth 1.0a consumer key whose RSA public key the fake embeds.
     pub oauth1_consumer_key: String,
+    /// Which Jira the fake plays.
+    pub deployment: Deployment,
+}
+
+/// Which Jira the fake plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deployment {
+    /// Jira Cloud: `/rest/api/3`.
+    Cloud,
+    /// Jira Data Center: `serverInfo` says so, and `/rest/api/3` does not exist (404).
+    Server,
 }
 
 impl Default for Config {
@@ -60,6 +71,7 @@ impl Default for Config {
             crowd_app: "jira-app".to_string(),
             crowd_app_password: "app-pass".to_string(),
             oauth1_consumer_key: "jira-fdw-consumer".to_string(),
+            deployment: Deployment::Cloud,
         }
     }
 }

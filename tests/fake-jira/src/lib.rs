@@ -18,4 +18,4 @@ pub mod server;
 
 pub use server::{spawn, Server};
 
-pub use config::Config;
+pub use config::{Config, Deployment};

@@ -60,6 +60,9 @@ struct Args {
     /// OAuth 1.0a consumer key (its RSA public key is built in).
     #[arg(long, default_value = "jira-fdw-consumer")]
     oauth1_consumer_key: String,
+    /// Which Jira to play: `cloud`, or `server` (Data Center: no `/rest/api/3`).
+    #[arg(long, value_enum, default_value = "cloud")]
+    deployment: fake_jira::Deployment,
     /// Keep running when standard input closes (for running as a daemon).
     #[arg(long)]
     no_stdin_watch: bool,
@@ -85,6 +88,7 @@ async fn main() -> std::io::Result<()> {
         crowd_app: args.crowd_app,
         crowd_app_password: args.crowd_app_password,
         oauth1_consumer_key: args.oauth1_consumer_key,
+        deployment: args.deployment,
     };
     let server = Server::bind(config).await?;
     {

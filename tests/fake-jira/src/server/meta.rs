@@ -17,12 +17,16 @@ pub async fn server_info(State(state): State<Shared>) -> Response {
     let now = chrono::Utc::now()
         .format("%Y-%m-%dT%H:%M:%S%.3f+0000")
         .to_string();
+    let (version, numbers, deployment) = match state.config.deployment {
+        crate::Deployment::Cloud => ("1001.0.0-SNAPSHOT", json!([1001, 0, 0]), "Cloud"),
+        crate::Deployment::Server => ("9.12.2", json!([9, 12, 2]), "DataCenter"),
+    };
     Json(json!({
         "baseUrl": state.base_url,
         "displayUrl": state.base_url,
-        "version": "1001.0.0-SNAPSHOT",
-        "versionNumbers": [1001, 0, 0],
-        "deploymentType": "Cloud",
+        "version": version,
+        "versionNumbers": numbers,
+        "deploymentType": deployment,
         "buildNumber": 100282,
         "buildDate": "2025-12-01T00:00:00.000+0000",
         "serverTime": now,

@@ -78,6 +78,12 @@ pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Nex
     if !path.starts_with("/rest/") {
         return next.run(request).await;
     }
+    if state.config.deployment == crate::Deployment::Server && path.starts_with("/rest/api/3/") {
+        return jira_error(
+            StatusCode::NOT_FOUND,
+            "null for uri: the REST API version 3 does not exist on Jira Data Center",
+        );
+    }
     let (mut parts, body) = request.into_parts();
     let fault = state.take_fault(&path);
     match fault.as_ref().map(|f| f.kind) {

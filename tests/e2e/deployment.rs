@@ -1,0 +1,100 @@
+//! The `deployment` option: `auto` asks `serverInfo` once per backend and server, `cloud` and
+//! `server` never ask; a Data Center site is refused clearly until its API is read.
+
+use pgrx::prelude::*;
+
+use super::support::{error_of, explain, one, texts, Fake, TOKEN, USER};
+
+fn server(name: &str, fake: &Fake, deployment: &str) {
+    Spi::run(&format!(
+        "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'{deployment});
+         CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{TOKEN}');
+         CREATE FOREIGN TABLE {name}_issues (key text, summary text) SERVER {name} OPTIONS (entity 'issues');
+         CREATE FOREIGN TABLE {name}_statuses (id text, name text) SERVER {name} OPTIONS (entity 'statuses');",
+        fake.url
+    ))
+    .expect("a server");
+}
+
+pub fn auto_asks_once_and_explicit_never() {
+    let fake = Fake::start(7, 41);
+    server("d1", &fake, "");
+    assert!(explain("SELECT key FROM d1_issues")
+        .contains("Jira Deployment: auto (asked when the scan starts)"));
+    fake.clear_requests();
+    let n: i64 = one("SELECT count(*) FROM d1_issues");
+    assert_eq!(n, 7);
+    let _: i64 = one("SELECT count(*) FROM d1_statuses");
+    let paths = fake.requested_paths();
+    assert_eq!(paths[0], "/rest/api/2/serverInfo", "{paths:?}");
+    assert_eq!(
+        paths.iter().filter(|p| p.contains("serverInfo")).count(),
+        1,
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p == "/rest/api/2/search"),
+        "{paths:?}"
+    );
+    assert!(
+        paths[1..].iter().all(|p| p.starts_with("/rest/api/3/")),
+        "{paths:?}"
+    );
+    assert!(explain("SELECT key FROM d1_issues").contains("Jira Deployment: Cloud"));
+    let analyzed = texts(
+        "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT key FROM d1_issues",
+    )
+    .join("\n");
+    assert!(analyzed.contains("Jira Deployment: Cloud"), "{analyzed}");
+
+    server("d2", &fake, ", deployment 'cloud'");
+    fake.clear_requests();
+    let n: i64 = one("SELECT count(*) FROM d2_issues");
+    assert_eq!(n, 7);
+    assert!(!fake
+        .requested_paths()
+        .iter()
+        .any(|p| p.contains("serverInfo")));
+    assert!(explain("SELECT key FROM d2_issues").contains("Jira Deployment: Cloud"));
+
+    let err = error_of(&format!(
+        "CREATE SERVER d3 FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'mainframe')",
+        fake.url
+    ));
+    assert!(
+        err.starts_with("HV00D invalid value for option \"deployment\""),
+        "{err}"
+    );
+    assert!(err.contains("auto, cloud or server"), "{err}");
+}
+
+pub fn data_center_is_detected_and_refused_clearly() {
+    let fake = Fake::start_with(5, 42, &["--deployment", "server"]);
+    server("d4", &fake, "");
+    fake.clear_requests();
+    let err = error_of("SELECT count(*) FROM d4_issues");
+    assert!(
+        err.starts_with(
+            "HV00D the Jira entity \"issues\" is not read from Jira Server/Data Center yet"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("deployment 'cloud'"), "{err}");
+    // Only serverInfo was asked: nothing went to the Cloud API the site does not have.
+    assert_eq!(
+        fake.requested_paths(),
+        vec!["/rest/api/2/serverInfo".to_string()]
+    );
+    server("d5", &fake, ", deployment 'server'");
+    fake.clear_requests();
+    let err = error_of("SELECT count(*) FROM d5_statuses");
+    assert!(
+        err.contains("\"statuses\" is not read from Jira Server/Data Center"),
+        "{err}"
+    );
+    assert!(fake.requested_paths().is_empty());
+    // The Data Center fake has no /rest/api/3: a Cloud client there gets Jira's 404.
+    server("d6", &fake, ", deployment 'cloud'");
+    let err = error_of("SELECT count(*) FROM d6_statuses");
+    assert!(err.starts_with("HV000 Jira answered HTTP 404"), "{err}");
+}
