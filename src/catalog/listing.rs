@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::value::{boolean, date, int, json, names, rich_text, text, timestamp};
 use super::{Cell, Column, PgType, Rule, Source};
 use crate::error::Result;
+use crate::jira::endpoints::{self, Deployment, Endpoint};
 
 /// How an endpoint answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +51,14 @@ pub enum Listing {
     /// One endpoint.
     List {
         /// Path and fixed query.
-        path: &'static str,
+        path: Endpoint,
         /// Its answer's shape.
         shape: Shape,
     },
     /// One endpoint per parent; `{}` in the path is the parent's key or id.
     PerParent {
         /// Path with `{}`.
-        path: &'static str,
+        path: Endpoint,
         /// Its answer's shape.
         shape: Shape,
         /// How to find every parent.
@@ -68,12 +69,47 @@ pub enum Listing {
     /// group in [`GROUP_MEMBER`].
     Nested {
         /// The groups' path, with `{}`.
-        outer: &'static str,
+        outer: Endpoint,
         /// The items' path, with `{}` and `{group}`.
-        inner: &'static str,
+        inner: Endpoint,
         /// How to find every parent.
         parents: Parents,
     },
+}
+
+impl Listing {
+    /// Whether the rows can be read from a site of `deployment`: its endpoints, and those that
+    /// enumerate its parents, are served there.
+    pub fn available_on(self, deployment: Deployment) -> bool {
+        let parents_available = |parents: Parents| match parents {
+            // Parents are enumerated with the issue search.
+            Parents::Issues => deployment == Deployment::Cloud,
+            Parents::Projects => endpoints::PROJECTS.path(deployment).is_some(),
+            Parents::ScrumBoards | Parents::Boards => endpoints::BOARDS.path(deployment).is_some(),
+            Parents::Sprints => {
+                endpoints::BOARDS.path(deployment).is_some()
+                    && endpoints::BOARD_SPRINTS.path(deployment).is_some()
+            }
+            Parents::Groups => endpoints::GROUPS.path(deployment).is_some(),
+            Parents::OptionFields => endpoints::FIELDS.path(deployment).is_some(),
+        };
+        match self {
+            Listing::Issues => deployment == Deployment::Cloud,
+            Listing::List { path, .. } => path.path(deployment).is_some(),
+            Listing::PerParent { path, parents, .. } => {
+                path.path(deployment).is_some() && parents_available(parents)
+            }
+            Listing::Nested {
+                outer,
+                inner,
+                parents,
+            } => {
+                outer.path(deployment).is_some()
+                    && inner.path(deployment).is_some()
+                    && parents_available(parents)
+            }
+        }
+    }
 }
 
 /// The member each child item carries its parent's key in.
@@ -544,3 +580,30 @@ pub static CUSTOM_FIELD_OPTIONS: &[Column] = &[
     col!("disabled", Bool, "/disabled"),
     col!("parent_option_id", Int8, "/optionId"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::Entity;
+    use crate::jira::endpoints::Deployment;
+
+    /// The README's table of entities says where each is read, as the listings declare it.
+    #[test]
+    fn readme_says_where_each_entity_is_read() {
+        let readme = include_str!("../../README.md");
+        let mut seen = 0;
+        for line in readme.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<&str> = line.split(" | ").collect();
+            let name = cells[0].trim_start_matches("| `").trim_end_matches('`');
+            let Ok(entity) = Entity::parse(name) else {
+                continue;
+            };
+            if cells.len() < 5 || !matches!(cells[2], "yes" | "no") {
+                continue;
+            }
+            seen += 1;
+            let declared = entity.listing().available_on(Deployment::Server);
+            assert_eq!(cells[2] == "yes", declared, "README row of {name}");
+        }
+        assert_eq!(seen, Entity::all().count());
+    }
+}

@@ -33,7 +33,11 @@ pub fn columns(server: pg_sys::Oid, user: pg_sys::Oid) -> Result<Vec<&'static Co
         return Ok(cols);
     }
     let client = Client::shared(&config)?;
-    let list = wait(client.get_json(endpoints::FIELDS));
+    let list = wait(async {
+        client
+            .get_json(client.path_of(endpoints::FIELDS).await?)
+            .await
+    });
     let fields = custom::from_field_list(&list);
     let taken: Vec<&str> = Entity::Issues.columns().iter().map(|c| c.name).collect();
     let cols = custom::columns(&fields, &taken);

@@ -10,7 +10,7 @@ use super::plan::{decode, shown_as};
 use super::report::OrRaise;
 use super::scan::ScanState;
 use crate::catalog::{Entity, Listing};
-use crate::jira::endpoints;
+use crate::jira::endpoints::{self, Deployment};
 use crate::jql::Strategy;
 
 fn property(label: &str, value: &str, es: *mut pg_sys::ExplainState) {
@@ -32,6 +32,13 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
         let plan = (*node).ss.ps.plan as *mut pg_sys::ForeignScan;
         let data = decode(plan).or_raise();
         let entity = Entity::parse(&data.entity).or_raise();
+        let state = (*node).fdw_state as *const ScanState;
+        // The deployment the scan found, else the one known when planning.
+        let known = state.as_ref().and_then(ScanState::deployment).or_else(|| {
+            data.deployment
+                .as_deref()
+                .and_then(|k| Deployment::parse(k).ok().flatten())
+        });
         // Runtime operands are shown as Postgres shows expressions elsewhere in the plan.
         let labels: Vec<String> = list_ptrs((*plan).fdw_exprs)
             .into_iter()
@@ -66,7 +73,9 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                 parents,
                 parent_jql,
             } => match listing {
-                Listing::List { path, .. } => property("Jira Strategy", &format!("GET {path}"), es),
+                Listing::List { path, .. } => {
+                    property("Jira Strategy", &format!("GET {}", path.shown(known)), es)
+                }
                 Listing::PerParent {
                     path, parents: all, ..
                 }
@@ -75,7 +84,11 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                     parents: all,
                     ..
                 } => {
-                    property("Jira Strategy", &format!("GET {path} per parent"), es);
+                    property(
+                        "Jira Strategy",
+                        &format!("GET {} per parent", path.shown(known)),
+                        es,
+                    );
                     let shown = match (parents, parent_jql) {
                         (Some(p), _) => p.join(", "),
                         (None, Some(jql)) if all == crate::catalog::Parents::Issues => {
@@ -100,15 +113,11 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                 property("Jira Updated After", &since.to_string(), es);
             }
         }
-        let state = (*node).fdw_state as *const ScanState;
-        let deployment = match state.as_ref().and_then(ScanState::deployment) {
-            Some(found) => found.name().to_string(),
-            None => data
-                .deployment
-                .clone()
-                .unwrap_or_else(|| "auto (asked when the scan starts)".into()),
-        };
-        property("Jira Deployment", &deployment, es);
+        property(
+            "Jira Deployment",
+            known.map_or("auto (asked when the scan starts)", Deployment::name),
+            es,
+        );
         if let Some(limit) = data.scan.limit {
             property("Jira Limit", &limit.to_string(), es);
         }

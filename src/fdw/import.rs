@@ -8,11 +8,13 @@ use std::ffi::{c_void, CStr, CString};
 use pgrx::pg_sys;
 
 use super::custom_fields;
+use super::interrupt::wait;
 use super::nodes::{def_elems, list_ptrs};
 use super::report::{raise, OrRaise};
 use super::table::{current_user, server_config};
 use crate::catalog::{Column, Entity};
 use crate::error::Error;
+use crate::jira::Client;
 use crate::jql::pushdown_summary;
 use crate::options::parse_bool;
 
@@ -84,9 +86,8 @@ pub unsafe extern "C-unwind" fn import_foreign_schema(
                 )),
             ));
         }
-        let mut include_custom = server_config(server_oid, current_user())
-            .or_raise()
-            .include_custom_fields;
+        let config = server_config(server_oid, current_user()).or_raise();
+        let mut include_custom = config.include_custom_fields;
         for (name, value) in def_elems((*stmt).options) {
             if name
                 .replace('_', "")
@@ -120,14 +121,18 @@ pub unsafe extern "C-unwind" fn import_foreign_schema(
             }
             _ => true,
         };
+        // Tables the site's deployment does not serve are left out.
+        let deployment = wait(Client::shared(&config).or_raise().deployment());
+        let readable = |e: &Entity| e.listing().available_on(deployment);
         let mut commands: *mut pg_sys::List = std::ptr::null_mut();
         let mut comments = HashMap::new();
-        let custom = if include_custom && wanted(Entity::Issues.name()) {
+        let custom = if include_custom && wanted(Entity::Issues.name()) && readable(&Entity::Issues)
+        {
             custom_fields::columns(server_oid, current_user()).or_raise()
         } else {
             Vec::new()
         };
-        for entity in Entity::all().filter(|e| wanted(e.name())) {
+        for entity in Entity::all().filter(|e| wanted(e.name()) && readable(e)) {
             let extra: &[&Column] = if entity == Entity::Issues {
                 &custom
             } else {

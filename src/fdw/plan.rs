@@ -539,7 +539,7 @@ pub unsafe extern "C-unwind" fn get_foreign_plan(
         let deployment = Client::shared(&config)
             .or_raise()
             .known_deployment()
-            .map(|d| d.name().to_string());
+            .map(|d| d.keyword().to_string());
         let data = PlanData {
             entity: state.def.entity.name().to_string(),
             scan,

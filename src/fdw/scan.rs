@@ -76,17 +76,21 @@ impl ScanState {
         };
         let strategy: Strategy = scan.strategy(self.entity, &resolve)?;
         let deployment = wait(self.client.deployment());
-        if deployment != Deployment::Cloud {
+        if !self.entity.listing().available_on(deployment) {
             return Err(Error::Definition {
                 message: format!(
                     "the Jira entity \"{}\" is not read from Jira {} yet",
                     self.entity.name(),
                     deployment.name()
                 ),
-                hint: Some(
-                    "This version reads Jira Cloud. If the site is Cloud, set the server option deployment 'cloud'."
-                        .into(),
-                ),
+                hint: Some(format!(
+                    "Entities read there: {}. If the site is Cloud, set the server option deployment 'cloud'.",
+                    Entity::all()
+                        .filter(|e| e.listing().available_on(deployment))
+                        .map(Entity::name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             });
         }
         let max_results = match scan.limit {

@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
 
-use super::endpoints::Deployment;
+use super::endpoints::{Deployment, Endpoint};
 use crate::auth::Authenticator;
 use crate::error::{Error, Result};
 use crate::options::ConnectionConfig;
@@ -95,6 +95,11 @@ impl Client {
         let found = Deployment::from_server_info(&info)?;
         self.deployment.set(Some(found));
         Ok(found)
+    }
+
+    /// Where `endpoint` lives on this site, or an error naming the deployment.
+    pub async fn path_of(&self, endpoint: Endpoint) -> Result<&'static str> {
+        endpoint.on(self.deployment().await?)
     }
 
     /// The deployment if it is known without asking the site.

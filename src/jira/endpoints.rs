@@ -1,7 +1,8 @@
 //! Where each Jira resource lives: every REST path the extension requests is spelled here once,
 //! and entities, paging, custom-field discovery, estimates and EXPLAIN take it from here (a
 //! test checks that no other file spells one). `{}` stands for a parent's key or id, `{group}`
-//! for a field context's id.
+//! for a field context's id. Listed resources name their Server/Data Center form where it
+//! answers as Cloud's does; the others are read from Cloud only.
 
 use serde_json::Value;
 
@@ -61,12 +62,76 @@ impl Deployment {
         }
     }
 
+    /// The option's word for it, as kept in a plan.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Deployment::Cloud => "cloud",
+            Deployment::Server => "server",
+        }
+    }
+
     /// The name users know it by, for EXPLAIN and messages.
     pub fn name(self) -> &'static str {
         match self {
             Deployment::Cloud => "Cloud",
             Deployment::Server => "Server/Data Center",
         }
+    }
+}
+
+/// A listed resource: its path on Cloud and, where Server/Data Center serves it with the same
+/// answer, its path there (`None`: not read there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    cloud: &'static str,
+    server: Option<&'static str>,
+}
+
+impl Endpoint {
+    /// A resource read from Cloud only.
+    const fn cloud(path: &'static str) -> Endpoint {
+        Endpoint {
+            cloud: path,
+            server: None,
+        }
+    }
+
+    /// A resource Server/Data Center serves alike at `server`.
+    const fn both(cloud: &'static str, server: &'static str) -> Endpoint {
+        Endpoint {
+            cloud,
+            server: Some(server),
+        }
+    }
+
+    /// A resource of the agile API, which Cloud and Server/Data Center serve alike.
+    const fn agile(path: &'static str) -> Endpoint {
+        Endpoint::both(path, path)
+    }
+
+    /// The path on `deployment`, if the resource is read there.
+    pub fn path(self, deployment: Deployment) -> Option<&'static str> {
+        match deployment {
+            Deployment::Cloud => Some(self.cloud),
+            Deployment::Server => self.server,
+        }
+    }
+
+    /// The path on `deployment`, or an error naming it.
+    pub fn on(self, deployment: Deployment) -> Result<&'static str> {
+        self.path(deployment).ok_or_else(|| Error::Definition {
+            message: format!(
+                "{} is not read from Jira {}",
+                self.cloud.split('?').next().unwrap_or(self.cloud),
+                deployment.name()
+            ),
+            hint: None,
+        })
+    }
+
+    /// The path EXPLAIN shows: the one of `deployment`, or Cloud's while it is not known.
+    pub fn shown(self, deployment: Option<Deployment>) -> &'static str {
+        deployment.and_then(|d| self.path(d)).unwrap_or(self.cloud)
     }
 }
 
@@ -88,84 +153,92 @@ pub const WORKLOG_LIST: &str = "/rest/api/3/worklog/list";
 pub const SESSION: &str = "/rest/auth/1/session";
 
 /// Projects, paged, with lead and description.
-pub const PROJECTS: &str = "/rest/api/3/project/search?expand=lead,description";
+pub const PROJECTS: Endpoint =
+    Endpoint::cloud("/rest/api/3/project/search?expand=lead,description");
 /// Users, paged as plain arrays.
-pub const USERS: &str = "/rest/api/3/users/search";
+pub const USERS: Endpoint = Endpoint::cloud("/rest/api/3/users/search");
 /// Every field, system and custom.
-pub const FIELDS: &str = "/rest/api/3/field";
+pub const FIELDS: Endpoint = Endpoint::both("/rest/api/3/field", "/rest/api/2/field");
 /// The authenticated user.
-pub const MYSELF: &str = "/rest/api/3/myself";
+pub const MYSELF: Endpoint = Endpoint::cloud("/rest/api/3/myself");
 /// The site's version and deployment.
-pub const SERVER_INFO: &str = "/rest/api/3/serverInfo";
+pub const SERVER_INFO: Endpoint =
+    Endpoint::both("/rest/api/3/serverInfo", "/rest/api/2/serverInfo");
 /// Issue priorities.
-pub const PRIORITIES: &str = "/rest/api/3/priority";
+pub const PRIORITIES: Endpoint = Endpoint::both("/rest/api/3/priority", "/rest/api/2/priority");
 /// Workflow statuses.
-pub const STATUSES: &str = "/rest/api/3/status";
+pub const STATUSES: Endpoint = Endpoint::both("/rest/api/3/status", "/rest/api/2/status");
 /// Status categories.
-pub const STATUS_CATEGORIES: &str = "/rest/api/3/statuscategory";
+pub const STATUS_CATEGORIES: Endpoint =
+    Endpoint::both("/rest/api/3/statuscategory", "/rest/api/2/statuscategory");
 /// Resolutions.
-pub const RESOLUTIONS: &str = "/rest/api/3/resolution";
+pub const RESOLUTIONS: Endpoint =
+    Endpoint::both("/rest/api/3/resolution", "/rest/api/2/resolution");
 /// Issue types.
-pub const ISSUE_TYPES: &str = "/rest/api/3/issuetype";
+pub const ISSUE_TYPES: Endpoint = Endpoint::both("/rest/api/3/issuetype", "/rest/api/2/issuetype");
 /// Labels, paged.
-pub const LABELS: &str = "/rest/api/3/label";
+pub const LABELS: Endpoint = Endpoint::cloud("/rest/api/3/label");
 /// An issue's comments.
-pub const ISSUE_COMMENTS: &str = "/rest/api/3/issue/{}/comment";
+pub const ISSUE_COMMENTS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/comment");
 /// An issue's worklogs.
-pub const ISSUE_WORKLOGS: &str = "/rest/api/3/issue/{}/worklog";
+pub const ISSUE_WORKLOGS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/worklog");
 /// A project's components.
-pub const PROJECT_COMPONENTS: &str = "/rest/api/3/project/{}/components";
+pub const PROJECT_COMPONENTS: Endpoint = Endpoint::cloud("/rest/api/3/project/{}/components");
 /// A project's versions.
-pub const PROJECT_VERSIONS: &str = "/rest/api/3/project/{}/versions";
+pub const PROJECT_VERSIONS: Endpoint = Endpoint::cloud("/rest/api/3/project/{}/versions");
 /// Issue link types.
-pub const ISSUE_LINK_TYPES: &str = "/rest/api/3/issueLinkType";
+pub const ISSUE_LINK_TYPES: Endpoint =
+    Endpoint::both("/rest/api/3/issueLinkType", "/rest/api/2/issueLinkType");
 /// An issue's links.
-pub const ISSUE_LINKS: &str = "/rest/api/3/issue/{}?fields=issuelinks";
+pub const ISSUE_LINKS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}?fields=issuelinks");
 /// An issue's attachments.
-pub const ISSUE_ATTACHMENTS: &str = "/rest/api/3/issue/{}?fields=attachment";
+pub const ISSUE_ATTACHMENTS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}?fields=attachment");
 /// The transitions an issue can take now.
-pub const ISSUE_TRANSITIONS: &str = "/rest/api/3/issue/{}/transitions";
+pub const ISSUE_TRANSITIONS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/transitions");
 /// An issue's watchers.
-pub const ISSUE_WATCHERS: &str = "/rest/api/3/issue/{}/watchers";
+pub const ISSUE_WATCHERS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/watchers");
 /// An issue's votes.
-pub const ISSUE_VOTES: &str = "/rest/api/3/issue/{}/votes";
+pub const ISSUE_VOTES: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/votes");
 /// An issue's change history, paged.
-pub const ISSUE_CHANGELOG: &str = "/rest/api/3/issue/{}/changelog";
+pub const ISSUE_CHANGELOG: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/changelog");
 /// Project categories.
-pub const PROJECT_CATEGORIES: &str = "/rest/api/3/projectCategory";
+pub const PROJECT_CATEGORIES: Endpoint =
+    Endpoint::both("/rest/api/3/projectCategory", "/rest/api/2/projectCategory");
 /// A project's roles with their details.
-pub const PROJECT_ROLES: &str = "/rest/api/3/project/{}/roledetails";
+pub const PROJECT_ROLES: Endpoint = Endpoint::cloud("/rest/api/3/project/{}/roledetails");
 /// Groups, paged.
-pub const GROUPS: &str = "/rest/api/3/group/bulk";
+pub const GROUPS: Endpoint = Endpoint::cloud("/rest/api/3/group/bulk");
 /// A group's members (by group id), paged.
-pub const GROUP_MEMBERS: &str = "/rest/api/3/group/member?includeInactiveUsers=true&groupId={}";
+pub const GROUP_MEMBERS: Endpoint =
+    Endpoint::cloud("/rest/api/3/group/member?includeInactiveUsers=true&groupId={}");
 /// Filters, paged, with what the table shows.
-pub const FILTERS: &str =
-    "/rest/api/3/filter/search?expand=description,owner,jql,favourite,viewUrl";
+pub const FILTERS: Endpoint =
+    Endpoint::cloud("/rest/api/3/filter/search?expand=description,owner,jql,favourite,viewUrl");
 /// Dashboards, paged.
-pub const DASHBOARDS: &str = "/rest/api/3/dashboard/search";
+pub const DASHBOARDS: Endpoint = Endpoint::cloud("/rest/api/3/dashboard/search");
 /// Workflows, paged.
-pub const WORKFLOWS: &str = "/rest/api/3/workflow/search";
+pub const WORKFLOWS: Endpoint = Endpoint::cloud("/rest/api/3/workflow/search");
 /// A custom field's contexts, paged.
-pub const FIELD_CONTEXTS: &str = "/rest/api/3/field/{}/context";
+pub const FIELD_CONTEXTS: Endpoint = Endpoint::cloud("/rest/api/3/field/{}/context");
 /// The options of one context of a custom field, paged.
-pub const FIELD_CONTEXT_OPTIONS: &str = "/rest/api/3/field/{}/context/{group}/option";
+pub const FIELD_CONTEXT_OPTIONS: Endpoint =
+    Endpoint::cloud("/rest/api/3/field/{}/context/{group}/option");
 
 /// Boards, paged.
-pub const BOARDS: &str = "/rest/agile/1.0/board";
+pub const BOARDS: Endpoint = Endpoint::agile("/rest/agile/1.0/board");
 /// A board's sprints, paged.
-pub const BOARD_SPRINTS: &str = "/rest/agile/1.0/board/{}/sprint";
+pub const BOARD_SPRINTS: Endpoint = Endpoint::agile("/rest/agile/1.0/board/{}/sprint");
 /// A board's epics, paged.
-pub const BOARD_EPICS: &str = "/rest/agile/1.0/board/{}/epic";
+pub const BOARD_EPICS: Endpoint = Endpoint::agile("/rest/agile/1.0/board/{}/epic");
 /// A board's issues, paged, with the fields the table shows.
-pub const BOARD_ISSUES: &str =
-    "/rest/agile/1.0/board/{}/issue?fields=summary,status,issuetype,assignee";
+pub const BOARD_ISSUES: Endpoint =
+    Endpoint::cloud("/rest/agile/1.0/board/{}/issue?fields=summary,status,issuetype,assignee");
 /// A sprint's issues, paged.
-pub const SPRINT_ISSUES: &str =
-    "/rest/agile/1.0/sprint/{}/issue?fields=summary,status,issuetype,assignee";
+pub const SPRINT_ISSUES: Endpoint =
+    Endpoint::cloud("/rest/agile/1.0/sprint/{}/issue?fields=summary,status,issuetype,assignee");
 /// A board's backlog, paged.
-pub const BOARD_BACKLOG: &str =
-    "/rest/agile/1.0/board/{}/backlog?fields=summary,status,issuetype,assignee";
+pub const BOARD_BACKLOG: Endpoint =
+    Endpoint::cloud("/rest/agile/1.0/board/{}/backlog?fields=summary,status,issuetype,assignee");
 
 /// A path with `{}` filled in by an already encoded segment.
 pub fn with_parent(path: &str, segment: &str) -> String {

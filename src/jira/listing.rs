@@ -97,7 +97,8 @@ impl ListingState {
         match listing {
             Listing::Issues => Ok(None),
             Listing::List { path, shape } => {
-                let (items, more) = fetch(client, path, shape, self.start_at).await?;
+                let (items, more) =
+                    fetch(client, client.path_of(path).await?, shape, self.start_at).await?;
                 self.start_at += items.len() as u64;
                 self.finished = !more;
                 Ok(Some(items))
@@ -145,8 +146,12 @@ impl ListingState {
 /// The children of one parent in a per-parent or nested listing.
 async fn children_of(client: &Client, listing: Listing, parent: &str) -> Result<Vec<Value>> {
     match listing {
-        Listing::PerParent { path, shape, .. } => children(client, path, shape, parent).await,
+        Listing::PerParent { path, shape, .. } => {
+            children(client, client.path_of(path).await?, shape, parent).await
+        }
         Listing::Nested { outer, inner, .. } => {
+            let outer = client.path_of(outer).await?;
+            let inner = client.path_of(inner).await?;
             let groups = children(client, outer, Shape::Pages("values"), parent).await?;
             let mut all = Vec::new();
             for mut group in groups {
@@ -271,21 +276,30 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
             }
         }
         Parents::Projects => {
-            all_items(client, endpoints::PROJECTS, |p| {
+            all_items(client, client.path_of(endpoints::PROJECTS).await?, |p| {
                 p.get("key").and_then(Value::as_str).map(str::to_string)
             })
             .await
         }
         Parents::ScrumBoards => scrum_boards(client).await,
-        Parents::Boards => all_items(client, endpoints::BOARDS, |b| b.get("id").map(id_text)).await,
+        Parents::Boards => {
+            let boards = client.path_of(endpoints::BOARDS).await?;
+            all_items(client, boards, |b| b.get("id").map(id_text)).await
+        }
         Parents::Groups => {
-            all_items(client, endpoints::GROUPS, |g| {
+            all_items(client, client.path_of(endpoints::GROUPS).await?, |g| {
                 g.get("groupId").and_then(Value::as_str).map(str::to_string)
             })
             .await
         }
         Parents::OptionFields => {
-            let (fields, _) = fetch(client, endpoints::FIELDS, Shape::Array, 0).await?;
+            let (fields, _) = fetch(
+                client,
+                client.path_of(endpoints::FIELDS).await?,
+                Shape::Array,
+                0,
+            )
+            .await?;
             Ok(fields
                 .iter()
                 .filter(|f| f.get("custom").and_then(Value::as_bool) == Some(true))
@@ -304,7 +318,8 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
                 let Some(board) = segment(&board) else {
                     continue;
                 };
-                let path = endpoints::with_parent(endpoints::BOARD_SPRINTS, &board);
+                let path =
+                    endpoints::with_parent(client.path_of(endpoints::BOARD_SPRINTS).await?, &board);
                 sprints.extend(all_items(client, &path, |s| s.get("id").map(id_text)).await?);
             }
             Ok(sprints)
@@ -321,7 +336,7 @@ fn id_text(id: &Value) -> String {
 }
 
 async fn scrum_boards(client: &Client) -> Result<Vec<String>> {
-    all_items(client, endpoints::BOARDS, |b| {
+    all_items(client, client.path_of(endpoints::BOARDS).await?, |b| {
         (b.get("type").and_then(Value::as_str) == Some("scrum"))
             .then(|| b.get("id").map(id_text))
             .flatten()

@@ -1,5 +1,6 @@
 //! The `deployment` option: `auto` asks `serverInfo` once per backend and server, `cloud` and
-//! `server` never ask; a Data Center site is refused clearly until its API is read.
+//! `server` never ask; on Data Center the tables its v2 API serves alike are read, the others
+//! refused with a clear error, and left out of IMPORT FOREIGN SCHEMA.
 
 use pgrx::prelude::*;
 
@@ -68,7 +69,7 @@ pub fn auto_asks_once_and_explicit_never() {
     assert!(err.contains("auto, cloud or server"), "{err}");
 }
 
-pub fn data_center_is_detected_and_refused_clearly() {
+pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
     let fake = Fake::start_with(5, 42, &["--deployment", "server"]);
     server("d4", &fake, "");
     fake.clear_requests();
@@ -79,20 +80,81 @@ pub fn data_center_is_detected_and_refused_clearly() {
         ),
         "{err}"
     );
+    assert!(
+        err.contains("Entities read there: fields, server_info, priorities, statuses"),
+        "{err}"
+    );
     assert!(err.contains("deployment 'cloud'"), "{err}");
     // Only serverInfo was asked: nothing went to the Cloud API the site does not have.
     assert_eq!(
         fake.requested_paths(),
         vec!["/rest/api/2/serverInfo".to_string()]
     );
+    // What Data Center serves alike is read from its v2 API and equals its JSON.
+    let names = texts("SELECT name FROM d4_statuses ORDER BY id");
+    let mut expected: Vec<(String, String)> = fake
+        .jira_json("/rest/api/2/status")
+        .as_array()
+        .expect("statuses")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap_or_default().to_string(),
+                s["name"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(
+        names,
+        expected.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+    );
+    assert!(
+        explain("SELECT name FROM d4_statuses").contains("Jira Strategy: GET /rest/api/2/status")
+    );
     server("d5", &fake, ", deployment 'server'");
     fake.clear_requests();
-    let err = error_of("SELECT count(*) FROM d5_statuses");
-    assert!(
-        err.contains("\"statuses\" is not read from Jira Server/Data Center"),
-        "{err}"
+    let n: i64 = one("SELECT count(*) FROM d5_statuses");
+    assert_eq!(n, names.len() as i64);
+    assert_eq!(
+        fake.requested_paths(),
+        vec!["/rest/api/2/status".to_string()]
     );
-    assert!(fake.requested_paths().is_empty());
+    // IMPORT FOREIGN SCHEMA leaves out what the deployment does not serve.
+    Spi::run("CREATE SCHEMA d4; IMPORT FOREIGN SCHEMA jira FROM SERVER d4 INTO d4").unwrap();
+    let imported = texts(
+        "SELECT foreign_table_name::text FROM information_schema.foreign_tables \
+         WHERE foreign_table_schema = 'd4' ORDER BY 1",
+    );
+    assert_eq!(
+        imported,
+        [
+            "boards",
+            "epics",
+            "fields",
+            "issue_link_types",
+            "issue_types",
+            "priorities",
+            "project_categories",
+            "resolutions",
+            "server_info",
+            "sprints",
+            "status_categories",
+            "statuses"
+        ]
+    );
+    fake.clear_requests();
+    for table in &imported {
+        let n: i64 = one(&format!("SELECT count(*) FROM d4.{table}"));
+        assert!(n > 0, "{table}");
+    }
+    let version: String = one("SELECT version FROM d4.server_info");
+    assert_eq!(version, "9.12.2");
+    let paths = fake.requested_paths();
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/rest/api/3/")),
+        "{paths:?}"
+    );
     // The Data Center fake has no /rest/api/3: a Cloud client there gets Jira's 404.
     server("d6", &fake, ", deployment 'cloud'");
     let err = error_of("SELECT count(*) FROM d6_statuses");

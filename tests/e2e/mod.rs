@@ -754,7 +754,7 @@ mod tests {
     }
 
     #[pg_test]
-    fn deployment_data_center_is_detected_and_refused_clearly() {
-        crate::e2e::deployment::data_center_is_detected_and_refused_clearly();
+    fn deployment_data_center_reads_what_it_serves_and_refuses_the_rest() {
+        crate::e2e::deployment::data_center_reads_what_it_serves_and_refuses_the_rest();
     }
 }

@@ -210,6 +210,18 @@ fn api_router(state: Shared) -> Router {
         .route("/rest/api/3/filter/search", get(admin::filter_search))
         .route("/rest/api/3/dashboard/search", get(admin::dashboard_search))
         .route("/rest/api/3/workflow/search", get(admin::workflow_search))
+        // Resources Server/Data Center's v2 API serves with the same answers.
+        .route("/rest/api/2/field", get(meta::fields))
+        .route("/rest/api/2/issueLinkType", get(activity::link_types))
+        .route(
+            "/rest/api/2/projectCategory",
+            get(admin::project_categories),
+        )
+        .route("/rest/api/2/priority", get(lists::priorities))
+        .route("/rest/api/2/status", get(lists::statuses))
+        .route("/rest/api/2/statuscategory", get(lists::status_categories))
+        .route("/rest/api/2/resolution", get(lists::resolutions))
+        .route("/rest/api/2/issuetype", get(lists::issue_types))
         .route("/rest/api/3/priority", get(lists::priorities))
         .route("/rest/api/3/status", get(lists::statuses))
         .route("/rest/api/3/statuscategory", get(lists::status_categories))
