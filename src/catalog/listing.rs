@@ -7,22 +7,8 @@ use serde_json::Value;
 use super::value::{boolean, date, int, json, names, rich_text, text, timestamp};
 use super::{Cell, Column, PgType, Rule, Source};
 use crate::error::Result;
+pub use crate::jira::endpoints::Shape;
 use crate::jira::endpoints::{self, Deployment, Endpoint};
-
-/// How an endpoint answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// One object: one row.
-    Object,
-    /// A JSON array, all at once.
-    Array,
-    /// A JSON array per page (`startAt`/`maxResults`), done when a page comes back short.
-    ArrayPages,
-    /// `{startAt, maxResults, total?, isLast?, <items>: [...]}` pages.
-    Pages(&'static str),
-    /// One object whose array at a JSON pointer holds the items (`/issueLinkTypes`).
-    Within(&'static str),
-}
 
 /// Parents whose children a per-parent listing reads, when no condition names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -79,12 +79,29 @@ impl Deployment {
     }
 }
 
+/// How an endpoint answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One object: one row.
+    Object,
+    /// A JSON array, all at once.
+    Array,
+    /// A JSON array per page (`startAt`/`maxResults`), done when a page comes back short.
+    ArrayPages,
+    /// `{startAt, maxResults, total?, isLast?, <items>: [...]}` pages.
+    Pages(&'static str),
+    /// One object whose array at a JSON pointer holds the items (`/issueLinkTypes`).
+    Within(&'static str),
+}
+
 /// A listed resource: its path on Cloud and, where Server/Data Center serves it with the same
 /// answer, its path there (`None`: not read there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Endpoint {
     cloud: &'static str,
     server: Option<&'static str>,
+    /// How Server/Data Center answers, where that differs from Cloud's paging.
+    server_shape: Option<Shape>,
 }
 
 impl Endpoint {
@@ -93,6 +110,7 @@ impl Endpoint {
         Endpoint {
             cloud: path,
             server: None,
+            server_shape: None,
         }
     }
 
@@ -101,6 +119,24 @@ impl Endpoint {
         Endpoint {
             cloud,
             server: Some(server),
+            server_shape: None,
+        }
+    }
+
+    /// A resource Server/Data Center serves at `server`, answering as `shape`.
+    const fn both_as(cloud: &'static str, server: &'static str, shape: Shape) -> Endpoint {
+        Endpoint {
+            cloud,
+            server: Some(server),
+            server_shape: Some(shape),
+        }
+    }
+
+    /// How the resource answers on `deployment`, given how Cloud's does.
+    pub fn shape(self, deployment: Deployment, cloud: Shape) -> Shape {
+        match (deployment, self.server_shape) {
+            (Deployment::Server, Some(shape)) => shape,
+            _ => cloud,
         }
     }
 
@@ -135,6 +171,30 @@ impl Endpoint {
     }
 }
 
+/// Puts a Server/Data Center answer in Cloud's terms where they differ only by name: Data
+/// Center names users by `name` (and `key`), Cloud by `accountId`, so every Data Center user
+/// object gains an `accountId` holding its `name`, which is what Data Center's JQL and APIs
+/// accept. The `*_account_id` columns then read it as they read Cloud's.
+pub fn in_cloud_terms(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(in_cloud_terms),
+        Value::Object(map) => {
+            let is_user = map.get("accountId").is_none()
+                && map.get("name").is_some_and(Value::is_string)
+                && map.get("key").is_some_and(Value::is_string)
+                && map.get("displayName").is_some_and(Value::is_string)
+                && (map.contains_key("active") || map.contains_key("emailAddress"));
+            if is_user {
+                if let Some(name) = map.get("name").cloned() {
+                    map.insert("accountId".into(), name);
+                }
+            }
+            map.values_mut().for_each(in_cloud_terms);
+        }
+        _ => {}
+    }
+}
+
 /// `GET`: the site's version and deployment type; the one path both APIs serve alike, asked
 /// once per backend and server when `deployment` is `auto`.
 pub const DEPLOYMENT_PROBE: &str = "/rest/api/2/serverInfo";
@@ -152,15 +212,21 @@ pub const WORKLOG_LIST: &str = "/rest/api/3/worklog/list";
 /// `POST`: a Jira cookie session (LDAP users).
 pub const SESSION: &str = "/rest/auth/1/session";
 
-/// Projects, paged, with lead and description.
-pub const PROJECTS: Endpoint =
-    Endpoint::cloud("/rest/api/3/project/search?expand=lead,description");
+/// Projects with lead and description: paged on Cloud, one list on Server/Data Center.
+pub const PROJECTS: Endpoint = Endpoint::both_as(
+    "/rest/api/3/project/search?expand=lead,description",
+    "/rest/api/2/project?expand=lead,description",
+    Shape::Array,
+);
 /// Users, paged as plain arrays.
-pub const USERS: Endpoint = Endpoint::cloud("/rest/api/3/users/search");
+pub const USERS: Endpoint = Endpoint::both(
+    "/rest/api/3/users/search",
+    "/rest/api/2/user/search?username=.",
+);
 /// Every field, system and custom.
 pub const FIELDS: Endpoint = Endpoint::both("/rest/api/3/field", "/rest/api/2/field");
 /// The authenticated user.
-pub const MYSELF: Endpoint = Endpoint::cloud("/rest/api/3/myself");
+pub const MYSELF: Endpoint = Endpoint::both("/rest/api/3/myself", "/rest/api/2/myself");
 /// The site's version and deployment.
 pub const SERVER_INFO: Endpoint =
     Endpoint::both("/rest/api/3/serverInfo", "/rest/api/2/serverInfo");
@@ -183,9 +249,15 @@ pub const ISSUE_COMMENTS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/comme
 /// An issue's worklogs.
 pub const ISSUE_WORKLOGS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/worklog");
 /// A project's components.
-pub const PROJECT_COMPONENTS: Endpoint = Endpoint::cloud("/rest/api/3/project/{}/components");
+pub const PROJECT_COMPONENTS: Endpoint = Endpoint::both(
+    "/rest/api/3/project/{}/components",
+    "/rest/api/2/project/{}/components",
+);
 /// A project's versions.
-pub const PROJECT_VERSIONS: Endpoint = Endpoint::cloud("/rest/api/3/project/{}/versions");
+pub const PROJECT_VERSIONS: Endpoint = Endpoint::both(
+    "/rest/api/3/project/{}/versions",
+    "/rest/api/2/project/{}/versions",
+);
 /// Issue link types.
 pub const ISSUE_LINK_TYPES: Endpoint =
     Endpoint::both("/rest/api/3/issueLinkType", "/rest/api/2/issueLinkType");
@@ -251,6 +323,21 @@ mod tests {
 
     use super::Deployment;
     use serde_json::json;
+
+    #[test]
+    fn data_center_users_get_their_name_as_account_id() {
+        let mut page = json!([{
+            "key": "OPS", "name": "Operations",
+            "lead": {"self": "x", "key": "JIRAUSER10100", "name": "jdoe", "displayName": "J. Doe", "active": true},
+            "components": [{"name": "api", "lead": {"key": "k2", "name": "asmith", "displayName": "A", "emailAddress": "a@x"}}]
+        }]);
+        super::in_cloud_terms(&mut page);
+        assert_eq!(page[0]["lead"]["accountId"], "jdoe");
+        assert_eq!(page[0]["components"][0]["lead"]["accountId"], "asmith");
+        // A project has a key and a name but is no user.
+        assert!(page[0].get("accountId").is_none());
+        assert!(page[0]["components"][0].get("accountId").is_none());
+    }
 
     #[test]
     fn deployments_are_parsed_and_detected() {

@@ -7,6 +7,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 use super::endpoints;
+use super::endpoints::{Deployment, Endpoint};
 use super::Client;
 use crate::catalog::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 use crate::error::{Error, Result};
@@ -97,8 +98,8 @@ impl ListingState {
         match listing {
             Listing::Issues => Ok(None),
             Listing::List { path, shape } => {
-                let (items, more) =
-                    fetch(client, client.path_of(path).await?, shape, self.start_at).await?;
+                let (path, shape) = resolve(client, path, shape).await?;
+                let (items, more) = fetch(client, path, shape, self.start_at).await?;
                 self.start_at += items.len() as u64;
                 self.finished = !more;
                 Ok(Some(items))
@@ -147,7 +148,8 @@ impl ListingState {
 async fn children_of(client: &Client, listing: Listing, parent: &str) -> Result<Vec<Value>> {
     match listing {
         Listing::PerParent { path, shape, .. } => {
-            children(client, client.path_of(path).await?, shape, parent).await
+            let (path, shape) = resolve(client, path, shape).await?;
+            children(client, path, shape, parent).await
         }
         Listing::Nested { outer, inner, .. } => {
             let outer = client.path_of(outer).await?;
@@ -186,6 +188,26 @@ fn with_paging(path: &str, start_at: u64, max: u64) -> String {
     format!("{path}{sep}startAt={start_at}&maxResults={max}")
 }
 
+/// Where `endpoint` lives on the client's site and how it answers there (`cloud`: how Cloud's
+/// answers).
+async fn resolve(
+    client: &Client,
+    endpoint: Endpoint,
+    cloud: Shape,
+) -> Result<(&'static str, Shape)> {
+    let deployment = client.deployment().await?;
+    Ok((endpoint.on(deployment)?, endpoint.shape(deployment, cloud)))
+}
+
+/// `GET path` in Cloud's terms (see [`endpoints::in_cloud_terms`]).
+async fn get(client: &Client, path: &str) -> Result<Value> {
+    let mut answer = client.get_json(path).await?;
+    if client.known_deployment() == Some(Deployment::Server) {
+        endpoints::in_cloud_terms(&mut answer);
+    }
+    Ok(answer)
+}
+
 /// One request: the items and whether more pages follow.
 async fn fetch(
     client: &Client,
@@ -200,26 +222,23 @@ async fn fetch(
         ))),
     };
     match shape {
-        Shape::Object => Ok((vec![client.get_json(path).await?], false)),
+        Shape::Object => Ok((vec![get(client, path).await?], false)),
         Shape::Within(pointer) => {
-            let mut answer = client.get_json(path).await?;
+            let mut answer = get(client, path).await?;
             let items = answer
                 .pointer_mut(pointer)
                 .map(Value::take)
                 .unwrap_or(Value::Array(Vec::new()));
             Ok((array(items, path)?, false))
         }
-        Shape::Array => Ok((array(client.get_json(path).await?, path)?, false)),
+        Shape::Array => Ok((array(get(client, path).await?, path)?, false)),
         Shape::ArrayPages => {
-            let items = array(
-                client.get_json(&with_paging(path, start_at, PAGE)).await?,
-                path,
-            )?;
+            let items = array(get(client, &with_paging(path, start_at, PAGE)).await?, path)?;
             let more = items.len() as u64 == PAGE;
             Ok((items, more))
         }
         Shape::Pages(member) => {
-            let mut answer = client.get_json(&with_paging(path, start_at, PAGE)).await?;
+            let mut answer = get(client, &with_paging(path, start_at, PAGE)).await?;
             let items = array(
                 answer
                     .get_mut(member)
@@ -276,18 +295,15 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
             }
         }
         Parents::Projects => {
-            all_items(client, client.path_of(endpoints::PROJECTS).await?, |p| {
+            all_items(client, endpoints::PROJECTS, |p| {
                 p.get("key").and_then(Value::as_str).map(str::to_string)
             })
             .await
         }
         Parents::ScrumBoards => scrum_boards(client).await,
-        Parents::Boards => {
-            let boards = client.path_of(endpoints::BOARDS).await?;
-            all_items(client, boards, |b| b.get("id").map(id_text)).await
-        }
+        Parents::Boards => all_items(client, endpoints::BOARDS, |b| b.get("id").map(id_text)).await,
         Parents::Groups => {
-            all_items(client, client.path_of(endpoints::GROUPS).await?, |g| {
+            all_items(client, endpoints::GROUPS, |g| {
                 g.get("groupId").and_then(Value::as_str).map(str::to_string)
             })
             .await
@@ -318,9 +334,11 @@ async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Resu
                 let Some(board) = segment(&board) else {
                     continue;
                 };
-                let path =
-                    endpoints::with_parent(client.path_of(endpoints::BOARD_SPRINTS).await?, &board);
-                sprints.extend(all_items(client, &path, |s| s.get("id").map(id_text)).await?);
+                let (path, shape) =
+                    resolve(client, endpoints::BOARD_SPRINTS, Shape::Pages("values")).await?;
+                let path = endpoints::with_parent(path, &board);
+                let ids = all_items_at(client, &path, shape, |s| s.get("id").map(id_text)).await?;
+                sprints.extend(ids);
             }
             Ok(sprints)
         }
@@ -336,7 +354,7 @@ fn id_text(id: &Value) -> String {
 }
 
 async fn scrum_boards(client: &Client) -> Result<Vec<String>> {
-    all_items(client, client.path_of(endpoints::BOARDS).await?, |b| {
+    all_items(client, endpoints::BOARDS, |b| {
         (b.get("type").and_then(Value::as_str) == Some("scrum"))
             .then(|| b.get("id").map(id_text))
             .flatten()
@@ -344,15 +362,27 @@ async fn scrum_boards(client: &Client) -> Result<Vec<String>> {
     .await
 }
 
+/// Every item of a paged listing (`values` pages on Cloud), picked.
 async fn all_items(
     client: &Client,
+    endpoint: Endpoint,
+    pick: impl Fn(&Value) -> Option<String>,
+) -> Result<Vec<String>> {
+    let (path, shape) = resolve(client, endpoint, Shape::Pages("values")).await?;
+    all_items_at(client, path, shape, pick).await
+}
+
+/// Every item of the listing at `path`, picked.
+async fn all_items_at(
+    client: &Client,
     path: &str,
+    shape: Shape,
     pick: impl Fn(&Value) -> Option<String>,
 ) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut start_at = 0;
     loop {
-        let (items, more) = fetch(client, path, Shape::Pages("values"), start_at).await?;
+        let (items, more) = fetch(client, path, shape, start_at).await?;
         start_at += items.len() as u64;
         out.extend(items.iter().filter_map(&pick));
         if !more {

@@ -81,7 +81,9 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
         "{err}"
     );
     assert!(
-        err.contains("Entities read there: fields, server_info, priorities, statuses"),
+        err.contains(
+            "Entities read there: projects, users, fields, myself, server_info, priorities"
+        ),
         "{err}"
     );
     assert!(err.contains("deployment 'cloud'"), "{err}");
@@ -134,13 +136,18 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
             "fields",
             "issue_link_types",
             "issue_types",
+            "myself",
             "priorities",
             "project_categories",
+            "project_components",
+            "project_versions",
+            "projects",
             "resolutions",
             "server_info",
             "sprints",
             "status_categories",
-            "statuses"
+            "statuses",
+            "users"
         ]
     );
     fake.clear_requests();
@@ -150,6 +157,42 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
     }
     let version: String = one("SELECT version FROM d4.server_info");
     assert_eq!(version, "9.12.2");
+    // Users are named by `name` there: the *_account_id columns hold it.
+    let leads = texts("SELECT key || '=' || lead_account_id FROM d4.projects ORDER BY key");
+    let mut expected: Vec<String> = fake
+        .jira_json("/rest/api/2/project?expand=lead")
+        .as_array()
+        .expect("projects")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}={}",
+                p["key"].as_str().unwrap_or_default(),
+                p["lead"]["name"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(leads, expected);
+    assert!(leads.iter().all(|l| l.contains("=u-")), "{leads:?}");
+    let me: String = one("SELECT account_id FROM d4.myself");
+    assert_eq!(
+        Some(me.as_str()),
+        fake.jira_json("/rest/api/2/myself")["name"].as_str()
+    );
+    let named: i64 = one("SELECT count(*) FROM d4.users WHERE account_id LIKE 'u-%'");
+    let all_users: i64 = one("SELECT count(*) FROM d4.users");
+    assert!(named > 0 && named == all_users, "{named} of {all_users}");
+    let project = expected[0]
+        .split('=')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let of_one: i64 = one(&format!(
+        "SELECT count(*) FROM d4.project_components WHERE project_key = '{project}'"
+    ));
+    let listed = fake.jira_json(&format!("/rest/api/2/project/{project}/components"));
+    assert_eq!(of_one as usize, listed.as_array().map_or(0, Vec::len));
     let paths = fake.requested_paths();
     assert!(
         !paths.iter().any(|p| p.starts_with("/rest/api/3/")),

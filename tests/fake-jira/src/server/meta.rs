@@ -98,7 +98,23 @@ pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) 
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let pairs = params::pairs(q.as_deref());
+    let (values, total) = projects(&state, q.as_deref(), start, max);
+    let is_last = start + max >= total;
+    let base = format!("{}/rest/api/3/project/search", state.base_url);
+    let mut body = json!({
+        "self": format!("{base}?startAt={start}&maxResults={max}"),
+        "maxResults": max, "startAt": start, "total": total, "isLast": is_last, "values": values,
+    });
+    if !is_last {
+        body["nextPage"] = json!(format!("{base}?startAt={}&maxResults={max}", start + max));
+    }
+    Json(body).into_response()
+}
+
+/// Projects `start..start + max` matching the query's `query`, with what `expand` asks for,
+/// and how many match.
+fn projects(state: &Shared, q: Option<&str>, start: usize, max: usize) -> (Vec<Value>, usize) {
+    let pairs = params::pairs(q);
     let filter = params::last(&pairs, "query").map(str::to_lowercase);
     let expand = params::list(&pairs, "expand").unwrap_or_default();
     let wants = |name: &str| expand.iter().any(|e| e == name);
@@ -113,7 +129,7 @@ pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) 
         })
         .collect();
     let total = matching.len();
-    let values: Vec<Value> = matching
+    let values = matching
         .iter()
         .skip(start)
         .take(max)
@@ -135,16 +151,13 @@ pub async fn project_search(State(state): State<Shared>, RawQuery(q): RawQuery) 
             v
         })
         .collect();
-    let is_last = start + max >= total;
-    let base = format!("{}/rest/api/3/project/search", state.base_url);
-    let mut body = json!({
-        "self": format!("{base}?startAt={start}&maxResults={max}"),
-        "maxResults": max, "startAt": start, "total": total, "isLast": is_last, "values": values,
-    });
-    if !is_last {
-        body["nextPage"] = json!(format!("{base}?startAt={}&maxResults={max}", start + max));
-    }
-    Json(body).into_response()
+    (values, total)
+}
+
+/// `GET /rest/api/2/project`: Server/Data Center's one list of every project.
+pub async fn project_list(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
+    let (values, _) = projects(&state, q.as_deref(), 0, usize::MAX);
+    Json(Value::Array(values)).into_response()
 }
 
 /// `GET /rest/api/3/users/search`: a plain array of users.

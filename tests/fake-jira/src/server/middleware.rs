@@ -122,6 +122,11 @@ pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Nex
                     next.run(Request::from_parts(parts, body)).await
                 }
             };
+            let response = if state.config.deployment == crate::Deployment::Server {
+                super::datacenter::shaped(response).await
+            } else {
+                response
+            };
             if kind == Some(FaultKind::Truncate) {
                 truncate(response).await
             } else {

@@ -9,6 +9,7 @@ mod connection;
 mod control;
 mod counters;
 mod creds;
+mod datacenter;
 mod errors;
 mod faults;
 mod field_options;
@@ -210,7 +211,18 @@ fn api_router(state: Shared) -> Router {
         .route("/rest/api/3/filter/search", get(admin::filter_search))
         .route("/rest/api/3/dashboard/search", get(admin::dashboard_search))
         .route("/rest/api/3/workflow/search", get(admin::workflow_search))
-        // Resources Server/Data Center's v2 API serves with the same answers.
+        // Server/Data Center's v2 API (its users are reshaped by the middleware there).
+        .route("/rest/api/2/project", get(meta::project_list))
+        .route("/rest/api/2/myself", get(meta::myself))
+        .route("/rest/api/2/user/search", get(meta::users_search))
+        .route(
+            "/rest/api/2/project/{project_id_or_key}/components",
+            get(lists::components),
+        )
+        .route(
+            "/rest/api/2/project/{project_id_or_key}/versions",
+            get(lists::versions),
+        )
         .route("/rest/api/2/field", get(meta::fields))
         .route("/rest/api/2/issueLinkType", get(activity::link_types))
         .route(

@@ -1,0 +1,72 @@
+//! How Data Center's answers differ from Cloud's where the same resource exists: users are
+//! named by `name` and `key` and carry no `accountId` (nor `accountType`).
+
+use axum::body::{to_bytes, Body};
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+/// The Data Center user name of a user the generated data knows by Cloud account id.
+pub fn user_name(account_id: &str) -> String {
+    format!("u-{account_id}")
+}
+
+/// `response` with every user object in Data Center's shape.
+pub async fn shaped(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    users_by_name(&mut value);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(value.to_string()))
+}
+
+fn users_by_name(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(users_by_name),
+        Value::Object(map) => {
+            if map.contains_key("displayName") {
+                if let Some(Value::String(id)) = map.remove("accountId") {
+                    as_data_center_user(map, &id);
+                }
+            }
+            map.values_mut().for_each(users_by_name);
+        }
+        _ => {}
+    }
+}
+
+fn as_data_center_user(map: &mut Map<String, Value>, account_id: &str) {
+    let name = user_name(account_id);
+    map.remove("accountType");
+    if let Some(Value::String(url)) = map.get("self") {
+        let base = url.split("/rest/").next().unwrap_or_default().to_string();
+        map.insert(
+            "self".into(),
+            Value::String(format!("{base}/rest/api/2/user?username={name}")),
+        );
+    }
+    map.insert(
+        "key".into(),
+        Value::String(format!("JIRAUSER-{account_id}")),
+    );
+    map.insert("name".into(), Value::String(name));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::users_by_name;
+    use serde_json::json;
+
+    #[test]
+    fn users_are_named_not_accounted() {
+        let mut v = json!({"lead": {"self": "http://h/rest/api/3/user?accountId=a1", "accountId": "a1", "accountType": "atlassian", "displayName": "A", "active": true}, "key": "OPS", "name": "Ops"});
+        users_by_name(&mut v);
+        assert_eq!(v["lead"]["name"], "u-a1");
+        assert_eq!(v["lead"]["key"], "JIRAUSER-a1");
+        assert_eq!(v["lead"]["self"], "http://h/rest/api/2/user?username=u-a1");
+        assert!(v["lead"].get("accountId").is_none() && v["lead"].get("accountType").is_none());
+        assert_eq!(v["name"], "Ops");
+    }
+}
