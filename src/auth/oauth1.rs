@@ -226,7 +226,7 @@ async fn signed_post(
         .await
         .map_err(|e| crate::jira::transport_error(&format!("cannot reach {url}"), e))?;
     let status = response.status().as_u16();
-    let body = response.text().await.unwrap_or_default();
+    let body = crate::jira::party_text(response, "Jira's OAuth servlet").await?;
     if status >= 400 {
         return Err(Error::Auth {
             scheme: "OAuth".into(),

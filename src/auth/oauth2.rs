@@ -220,7 +220,7 @@ async fn token_request(
             crate::jira::transport_error("cannot reach the OAuth token endpoint", e)
         })?;
     let status = response.status().as_u16();
-    let answer: Value = response.json().await.unwrap_or(Value::Null);
+    let answer = crate::jira::party_json(response, "the OAuth token endpoint").await?;
     if status >= 400 {
         let reason = answer
             .get("error_description")
@@ -332,10 +332,7 @@ async fn cloud_id(
             response.status().as_u16()
         )));
     }
-    let sites: Value = response
-        .json()
-        .await
-        .map_err(|e| crate::jira::transport_error("accessible-resources is not JSON", e))?;
+    let sites = crate::jira::party_json(response, "accessible-resources").await?;
     choose_site(
         sites.as_array().map(Vec::as_slice).unwrap_or(&[]),
         settings.site.as_ref(),

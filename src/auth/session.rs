@@ -24,7 +24,7 @@ pub async fn login(
         .await
         .map_err(|e| crate::jira::transport_error("cannot reach Jira to log in", e))?;
     let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
+    let body = crate::jira::party_json(response, "Jira's session endpoint").await?;
     if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
         return Err(Error::Auth {
             scheme: String::new(),

@@ -123,9 +123,9 @@ pub async fn login(http: &reqwest::Client, settings: &SsoSettings) -> Result<Str
         .ok_or_else(|| Error::Connection("Jira's SAML exchange set no session cookie".into()))
 }
 
-async fn json_of(response: reqwest::Response) -> (u16, Value) {
+async fn json_of(response: reqwest::Response) -> Result<(u16, Value)> {
     let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    Ok((status, crate::jira::party_json(response, "Okta").await?))
 }
 
 fn summary(body: &Value) -> String {
@@ -147,7 +147,7 @@ async fn okta_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resul
     )
     .await
     .map_err(|e| crate::jira::transport_error("cannot reach Okta", e))?;
-    let (status, body) = json_of(response).await;
+    let (status, body) = json_of(response).await?;
     if status == 401 || status == 403 {
         return Err(auth_error(format!(
             "Okta refused the user: {}",
@@ -185,10 +185,7 @@ async fn okta_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resul
             response.status().as_u16()
         )));
     }
-    response
-        .text()
-        .await
-        .map_err(|e| crate::jira::transport_error("Okta's answer broke off", e))
+    crate::jira::party_text(response, "Okta").await
 }
 
 async fn okta_mfa(http: &reqwest::Client, settings: &SsoSettings, body: &Value) -> Result<String> {
@@ -235,7 +232,7 @@ async fn okta_mfa(http: &reqwest::Client, settings: &SsoSettings, body: &Value) 
         .send()
         .await
         .map_err(|e| crate::jira::transport_error("cannot reach Okta", e))?;
-    let (status, answer) = json_of(response).await;
+    let (status, answer) = json_of(response).await?;
     if status >= 400 {
         return Err(auth_error(format!(
             "Okta refused the MFA passcode: {}",
@@ -266,7 +263,7 @@ async fn crowd_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resu
         .map_err(|e| crate::jira::transport_error("cannot reach Crowd", e))?;
     let status = response.status().as_u16();
     if status == 401 || status == 400 || status == 403 {
-        let (_, body) = json_of(response).await;
+        let (_, body) = json_of(response).await?;
         let who = if status == 401 {
             "the application"
         } else {
@@ -280,8 +277,5 @@ async fn crowd_saml_form(http: &reqwest::Client, settings: &SsoSettings) -> Resu
     if status >= 300 {
         return Err(Error::Connection(format!("Crowd answered HTTP {status}")));
     }
-    response
-        .text()
-        .await
-        .map_err(|e| crate::jira::transport_error("Crowd's answer broke off", e))
+    crate::jira::party_text(response, "Crowd").await
 }

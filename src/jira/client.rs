@@ -300,6 +300,28 @@ async fn read_capped(mut response: reqwest::Response) -> std::result::Result<Vec
     Ok(bytes)
 }
 
+/// The body of an answer of an authorization party (a token endpoint, an identity provider),
+/// read up to [`MAX_BODY_BYTES`]; `what` names the party for the error.
+pub async fn party_body(response: reqwest::Response, what: &str) -> Result<Vec<u8>> {
+    match read_capped(response).await {
+        Ok(bytes) => Ok(bytes),
+        Err(Body::Broken(e)) => Err(transport_error(&format!("{what}'s answer broke off"), e)),
+        Err(Body::TooLarge) => Err(Error::Connection(format!(
+            "{what}'s answer is larger than {MAX_BODY_BYTES} bytes"
+        ))),
+    }
+}
+
+/// [`party_body`] as JSON (`null` when it is not JSON: the caller reports what is missing).
+pub async fn party_json(response: reqwest::Response, what: &str) -> Result<Value> {
+    Ok(serde_json::from_slice(&party_body(response, what).await?).unwrap_or(Value::Null))
+}
+
+/// [`party_body`] as text.
+pub async fn party_text(response: reqwest::Response, what: &str) -> Result<String> {
+    Ok(String::from_utf8_lossy(&party_body(response, what).await?).into_owned())
+}
+
 fn login_failed(headers: &HeaderMap) -> bool {
     headers
         .get("x-seraph-loginreason")

@@ -8,7 +8,7 @@ mod pager;
 mod runtime;
 mod worklogs;
 
-pub use client::{transport_error, Client};
+pub use client::{party_json, party_text, transport_error, Client};
 pub use listing::UNRESERVED;
 pub use pager::Pager;
 pub use runtime::block_on;
