@@ -140,14 +140,44 @@ impl AppState {
 /// The shared state as handlers receive it.
 pub type Shared = Arc<AppState>;
 
+/// Resources both REST API versions serve with the same answers (Data Center has only v2;
+/// its users are reshaped by the middleware there).
+fn both_versions() -> Router<Shared> {
+    let mut router = Router::new();
+    for (path, handler) in [
+        ("/serverInfo", get(meta::server_info)),
+        ("/myself", get(meta::myself)),
+        (
+            "/project/{project_id_or_key}/components",
+            get(lists::components),
+        ),
+        (
+            "/project/{project_id_or_key}/versions",
+            get(lists::versions),
+        ),
+        ("/field", get(meta::fields)),
+        ("/issueLinkType", get(activity::link_types)),
+        ("/projectCategory", get(admin::project_categories)),
+        ("/priority", get(lists::priorities)),
+        ("/status", get(lists::statuses)),
+        ("/statuscategory", get(lists::status_categories)),
+        ("/resolution", get(lists::resolutions)),
+        ("/issuetype", get(lists::issue_types)),
+    ] {
+        router = router
+            .route(&format!("/rest/api/2{path}"), handler.clone())
+            .route(&format!("/rest/api/3{path}"), handler);
+    }
+    router
+}
+
 /// The Jira REST API (`/rest/...`) with its fault and authentication middleware, served both
 /// directly and behind the Atlassian API gateway.
 fn api_router(state: Shared) -> Router {
-    Router::new()
-        .route("/rest/api/3/serverInfo", get(meta::server_info))
-        .route("/rest/api/2/serverInfo", get(meta::server_info))
-        .route("/rest/api/3/myself", get(meta::myself))
-        .route("/rest/api/3/field", get(meta::fields))
+    both_versions()
+        // Server/Data Center's forms of what Cloud lists with paging.
+        .route("/rest/api/2/project", get(meta::project_list))
+        .route("/rest/api/2/user/search", get(meta::users_search))
         .route("/rest/api/3/project/search", get(meta::project_search))
         .route("/rest/api/3/users/search", get(meta::users_search))
         .route(
@@ -197,11 +227,6 @@ fn api_router(state: Shared) -> Router {
             "/rest/api/3/field/{field_id}/context/{context_id}/option",
             get(field_options::options),
         )
-        .route("/rest/api/3/issueLinkType", get(activity::link_types))
-        .route(
-            "/rest/api/3/projectCategory",
-            get(admin::project_categories),
-        )
         .route(
             "/rest/api/3/project/{project_id_or_key}/roledetails",
             get(admin::role_details),
@@ -211,43 +236,7 @@ fn api_router(state: Shared) -> Router {
         .route("/rest/api/3/filter/search", get(admin::filter_search))
         .route("/rest/api/3/dashboard/search", get(admin::dashboard_search))
         .route("/rest/api/3/workflow/search", get(admin::workflow_search))
-        // Server/Data Center's v2 API (its users are reshaped by the middleware there).
-        .route("/rest/api/2/project", get(meta::project_list))
-        .route("/rest/api/2/myself", get(meta::myself))
-        .route("/rest/api/2/user/search", get(meta::users_search))
-        .route(
-            "/rest/api/2/project/{project_id_or_key}/components",
-            get(lists::components),
-        )
-        .route(
-            "/rest/api/2/project/{project_id_or_key}/versions",
-            get(lists::versions),
-        )
-        .route("/rest/api/2/field", get(meta::fields))
-        .route("/rest/api/2/issueLinkType", get(activity::link_types))
-        .route(
-            "/rest/api/2/projectCategory",
-            get(admin::project_categories),
-        )
-        .route("/rest/api/2/priority", get(lists::priorities))
-        .route("/rest/api/2/status", get(lists::statuses))
-        .route("/rest/api/2/statuscategory", get(lists::status_categories))
-        .route("/rest/api/2/resolution", get(lists::resolutions))
-        .route("/rest/api/2/issuetype", get(lists::issue_types))
-        .route("/rest/api/3/priority", get(lists::priorities))
-        .route("/rest/api/3/status", get(lists::statuses))
-        .route("/rest/api/3/statuscategory", get(lists::status_categories))
-        .route("/rest/api/3/resolution", get(lists::resolutions))
-        .route("/rest/api/3/issuetype", get(lists::issue_types))
         .route("/rest/api/3/label", get(lists::labels))
-        .route(
-            "/rest/api/3/project/{project_id_or_key}/components",
-            get(lists::components),
-        )
-        .route(
-            "/rest/api/3/project/{project_id_or_key}/versions",
-            get(lists::versions),
-        )
         .route("/rest/agile/1.0/board", get(agile::board_list))
         .route(
             "/rest/agile/1.0/board/{board_id}/sprint",
