@@ -140,8 +140,8 @@ pub fn load(relid: pg_sys::Oid, user: pg_sys::Oid) -> Result<TableDef> {
     })
 }
 
-/// The connection configuration of the table's server for the current user, with the table's
-/// own overrides.
+/// The connection configuration of the table's server for the role the scan runs as, with
+/// the table's own overrides.
 pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
     let mut config = server_config(def.server, def.user)?;
     // Already validated by normalize; the table overrides the server.
