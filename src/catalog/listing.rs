@@ -80,7 +80,7 @@ impl Listing {
             Parents::OptionFields => endpoints::FIELDS.path(deployment).is_some(),
         };
         match self {
-            Listing::Issues => deployment == Deployment::Cloud,
+            Listing::Issues => true,
             Listing::List { path, .. } => path.path(deployment).is_some(),
             Listing::PerParent { path, parents, .. } => {
                 path.path(deployment).is_some() && parents_available(parents)

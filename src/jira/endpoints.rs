@@ -201,6 +201,8 @@ pub const DEPLOYMENT_PROBE: &str = "/rest/api/2/serverInfo";
 
 /// `POST`: JQL search with token paging.
 pub const SEARCH: &str = "/rest/api/3/search/jql";
+/// `POST`: Server/Data Center's JQL search, paged by `startAt`.
+pub const SEARCH_V2: &str = "/rest/api/2/search";
 /// `POST`: issues by id or key, 100 at a time.
 pub const BULK_FETCH: &str = "/rest/api/3/issue/bulkfetch";
 /// `POST`: Jira's estimate of a JQL query's size, for planning.

@@ -6,6 +6,7 @@ pub mod endpoints;
 mod listing;
 mod pager;
 mod runtime;
+mod server_search;
 mod worklogs;
 
 pub use client::{party_json, party_text, transport_error, Client};

@@ -4,12 +4,13 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use super::endpoints;
+use super::endpoints::{self, Deployment};
 use super::listing::ListingState;
+use super::server_search::ServerSearch;
 use super::worklogs::UpdatedWorklogs;
 use super::Client;
 use crate::error::{Error, Result};
-use crate::jql::{Literal, Strategy};
+use crate::jql::{Clause, Field, Literal, Query, Strategy};
 
 /// `issue/bulkfetch` takes at most this many ids or keys per request.
 pub const BULK_FETCH_LIMIT: usize = 100;
@@ -30,6 +31,8 @@ pub struct Pager {
     listing: ListingState,
     worklogs: Option<UpdatedWorklogs>,
     concurrency: usize,
+    /// The Server/Data Center search in progress (a search, or one batch of keys).
+    server: Option<ServerSearch>,
 }
 
 impl Pager {
@@ -48,6 +51,7 @@ impl Pager {
             listing: ListingState::default(),
             worklogs: None,
             concurrency: 1,
+            server: None,
         }
     }
 
@@ -65,6 +69,7 @@ impl Pager {
         self.seen.clear();
         self.listing = ListingState::default();
         self.worklogs = None;
+        self.server = None;
     }
 
     /// Requests made so far, for EXPLAIN ANALYZE.
@@ -76,6 +81,10 @@ impl Pager {
     pub async fn next_page(&mut self, client: &Client) -> Result<Option<Vec<Value>>> {
         if self.finished {
             return Ok(None);
+        }
+        let searches = matches!(self.strategy, Strategy::Search(_) | Strategy::Keys(_));
+        if searches && client.deployment().await? == Deployment::Server {
+            return self.next_server_page(client).await;
         }
         match &self.strategy {
             Strategy::Search(_) => self.next_search_page(client).await,
@@ -176,6 +185,50 @@ impl Pager {
         }
     }
 
+    /// Server/Data Center has no bulk fetch: key and id lookups are searches too, 100 keys
+    /// at a time, each batch paged like any search.
+    async fn next_server_page(&mut self, client: &Client) -> Result<Option<Vec<Value>>> {
+        loop {
+            if self.server.as_ref().is_none_or(ServerSearch::finished) {
+                let query = match &self.strategy {
+                    Strategy::Search(query) if self.server.is_none() => query.clone(),
+                    Strategy::Keys(keys) if self.position < keys.len() => {
+                        let end = (self.position + BULK_FETCH_LIMIT).min(keys.len());
+                        let query = Query {
+                            clause: keys_clause(&keys[self.position..end]),
+                            order_by: Vec::new(),
+                        };
+                        self.position = end;
+                        query
+                    }
+                    _ => {
+                        self.finished = true;
+                        return Ok(None);
+                    }
+                };
+                self.server = Some(ServerSearch::new(query));
+            }
+            let Some(search) = self.server.as_mut() else {
+                return Ok(None);
+            };
+            let page = search
+                .next_page(client, &self.fields, self.max_results, &mut self.requests)
+                .await?;
+            if let Some(issues) = page {
+                // `key IN ('A-1', 'a-1')` or an id and its key name one issue twice: one row.
+                let seen = &mut self.seen;
+                return Ok(Some(
+                    issues
+                        .into_iter()
+                        .filter(|i| {
+                            seen.insert(i.get("id").map(Value::to_string).unwrap_or_default())
+                        })
+                        .collect(),
+                ));
+            }
+        }
+    }
+
     async fn next_bulk_page(&mut self, client: &Client) -> Result<Option<Vec<Value>>> {
         let Strategy::Keys(keys) = &self.strategy else {
             return Ok(None);
@@ -201,6 +254,31 @@ impl Pager {
                 .collect(),
         ))
     }
+}
+
+/// `key IN (...)` for keys, `id IN (...)` for ids: what a bulk fetch of `ids_or_keys` reads.
+fn keys_clause(ids_or_keys: &[String]) -> Clause {
+    let (ids, keys): (Vec<&String>, Vec<&String>) =
+        ids_or_keys.iter().partition(|k| k.parse::<i64>().is_ok());
+    let mut parts = Vec::new();
+    if !keys.is_empty() {
+        parts.push(Clause::In {
+            field: Field("key"),
+            values: keys.into_iter().map(|k| Literal::Str(k.clone())).collect(),
+            negated: false,
+        });
+    }
+    if !ids.is_empty() {
+        parts.push(Clause::In {
+            field: Field("id"),
+            values: ids
+                .into_iter()
+                .filter_map(|i| i.parse().ok().map(Literal::Int))
+                .collect(),
+            negated: false,
+        });
+    }
+    Clause::Or(parts)
 }
 
 /// The issues with these ids or keys (at most [`BULK_FETCH_LIMIT`]), with `fields`; those that

@@ -11,7 +11,8 @@ fn server(name: &str, fake: &Fake, deployment: &str) {
         "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}'{deployment});
          CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{TOKEN}');
          CREATE FOREIGN TABLE {name}_issues (key text, summary text) SERVER {name} OPTIONS (entity 'issues');
-         CREATE FOREIGN TABLE {name}_statuses (id text, name text) SERVER {name} OPTIONS (entity 'statuses');",
+         CREATE FOREIGN TABLE {name}_statuses (id text, name text) SERVER {name} OPTIONS (entity 'statuses');
+         CREATE FOREIGN TABLE {name}_comments (issue_key text, body text) SERVER {name} OPTIONS (entity 'comments');",
         fake.url
     ))
     .expect("a server");
@@ -73,16 +74,16 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
     let fake = Fake::start_with(5, 42, &["--deployment", "server"]);
     server("d4", &fake, "");
     fake.clear_requests();
-    let err = error_of("SELECT count(*) FROM d4_issues");
+    let err = error_of("SELECT count(*) FROM d4_comments");
     assert!(
         err.starts_with(
-            "HV00D the Jira entity \"issues\" is not read from Jira Server/Data Center yet"
+            "HV00D the Jira entity \"comments\" is not read from Jira Server/Data Center yet"
         ),
         "{err}"
     );
     assert!(
         err.contains(
-            "Entities read there: projects, users, fields, myself, server_info, priorities"
+            "Entities read there: issues, projects, users, fields, myself, server_info, priorities"
         ),
         "{err}"
     );
@@ -136,6 +137,7 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
             "fields",
             "issue_link_types",
             "issue_types",
+            "issues",
             "myself",
             "priorities",
             "project_categories",
@@ -202,4 +204,123 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
     server("d6", &fake, ", deployment 'cloud'");
     let err = error_of("SELECT count(*) FROM d6_statuses");
     assert!(err.starts_with("HV000 Jira answered HTTP 404"), "{err}");
+}
+
+/// The searches of a request log, as (startAt, maxResults, jql).
+fn server_searches(fake: &Fake) -> Vec<(u64, u64, String)> {
+    fake.requests()
+        .iter()
+        .filter(|r| r["path"] == "/rest/api/2/search")
+        .filter_map(|r| serde_json::from_str::<serde_json::Value>(r["body"].as_str()?).ok())
+        .map(|b| {
+            (
+                b["startAt"].as_u64().unwrap_or(0),
+                b["maxResults"].as_u64().unwrap_or(0),
+                b["jql"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn data_center_issues_page_by_id_past_the_window() {
+    // 120 issues, pages of at most 50 whatever is asked, offsets allowed up to 60 only.
+    let fake = Fake::start_with(
+        120,
+        43,
+        &[
+            "--deployment",
+            "server",
+            "--search-max-results",
+            "50",
+            "--result-window",
+            "60",
+        ],
+    );
+    fake.install_as("d7", TOKEN, "server");
+    fake.clear_requests();
+    let (rows, keys): (i64, i64) =
+        Spi::get_two("SELECT count(*), count(DISTINCT key) FROM d7_issues")
+            .map(|(a, b)| (a.unwrap_or(0), b.unwrap_or(0)))
+            .expect("a full scan");
+    assert_eq!((rows, keys), (120, 120), "every issue exactly once");
+    let searches = server_searches(&fake);
+    assert_eq!(searches.len(), 3, "{searches:?}");
+    assert!(
+        searches
+            .iter()
+            .all(|(start, max, _)| start + max.min(&50) <= 60),
+        "{searches:?}"
+    );
+    assert!(searches[0].2.ends_with("ORDER BY id ASC"), "{searches:?}");
+    assert!(searches[1].2.starts_with("id > "), "{searches:?}");
+    assert!(!fake
+        .requested_paths()
+        .iter()
+        .any(|p| p.starts_with("/rest/api/3/")));
+    // The rows equal the fake's own model (user columns hold Data Center names there).
+    let columns = "key, summary, status_name, priority_name, project_key, created, updated, labels";
+    let same: bool = one(&format!(
+        "SELECT (SELECT array_agg(row({columns}) ORDER BY key) FROM d7_issues) \
+              = (SELECT array_agg(row({columns}) ORDER BY key) FROM d7_local)"
+    ));
+    assert!(same, "Data Center rows differ from the model");
+    let named: i64 = one("SELECT count(*) FROM d7_issues WHERE assignee_account_id NOT LIKE 'u-%'");
+    assert_eq!(named, 0);
+    // A pushed ORDER BY and LIMIT keep their meaning: one request of maxResults 3.
+    fake.clear_requests();
+    // (Compared by time: issues updated at the same moment may come in either order.)
+    let top = |table: &str| -> String {
+        one(&format!(
+            "SELECT string_agg(u, ',') FROM \
+             (SELECT updated::text AS u FROM {table} ORDER BY updated DESC LIMIT 3) s"
+        ))
+    };
+    assert_eq!(top("d7_issues"), top("d7_local"));
+    let searches = server_searches(&fake);
+    assert_eq!(searches.len(), 1, "{searches:?}");
+    assert_eq!(searches[0].1, 3);
+    assert!(
+        searches[0].2.ends_with("ORDER BY updated DESC"),
+        "{searches:?}"
+    );
+    // A LIMIT alone is one request too, of the LIMIT's size.
+    fake.clear_requests();
+    let n: i64 = one("SELECT count(*) FROM (SELECT key FROM d7_issues LIMIT 3) s");
+    assert_eq!(n, 3);
+    let searches = server_searches(&fake);
+    assert_eq!(searches.len(), 1, "{searches:?}");
+    assert_eq!(searches[0].1, 3);
+    // Keys are looked up with a search; a key that does not exist is no row.
+    let first: String = one("SELECT min(key) FROM d7_local");
+    fake.clear_requests();
+    let found = texts(&format!(
+        "SELECT key FROM d7_issues WHERE key IN ('{first}', 'NOPE-9') ORDER BY key"
+    ));
+    assert_eq!(found, vec![first.clone()]);
+    let searches = server_searches(&fake);
+    assert!(
+        searches.len() == 1 && searches[0].2.contains("key IN ("),
+        "{searches:?}"
+    );
+    // A join on key sends only the outer keys.
+    Spi::run(
+        "CREATE TEMP TABLE d7_wanted (k text); \
+         INSERT INTO d7_wanted SELECT key FROM d7_local ORDER BY key LIMIT 4; \
+         ANALYZE d7_wanted",
+    )
+    .unwrap();
+    fake.clear_requests();
+    let joined: i64 = one("SELECT count(*) FROM d7_wanted w JOIN d7_issues i ON i.key = w.k");
+    assert_eq!(joined, 4);
+    let sent: Vec<String> = server_searches(&fake).into_iter().map(|s| s.2).collect();
+    let wanted = texts("SELECT k FROM d7_wanted ORDER BY k");
+    // One search per outer row, each for that row's key alone.
+    let mut expected: Vec<String> = wanted
+        .iter()
+        .map(|k| format!("key = \"{k}\" ORDER BY id ASC"))
+        .collect();
+    expected.sort();
+    let mut sent = sent;
+    sent.sort();
+    assert_eq!(sent, expected);
 }

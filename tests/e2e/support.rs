@@ -190,8 +190,13 @@ impl Fake {
     /// Creates server `name`, a user mapping with `token`, foreign table `name`.issues-like
     /// table `<name>_issues` with every contract column, and the oracle table `<name>_local`.
     pub fn install(&self, name: &str, token: &str) {
+        self.install_as(name, token, "cloud");
+    }
+
+    /// `install` for a server of `deployment` (`cloud`, `server`).
+    pub fn install_as(&self, name: &str, token: &str, deployment: &str) {
         Spi::run(&format!(
-            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud', auth_scheme 'APIToken', request_timeout '30', max_retries '5');
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment '{deployment}', auth_scheme 'APIToken', request_timeout '30', max_retries '5');
              CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{token}');
              CREATE FOREIGN TABLE {name}_issues ({ISSUE_COLUMNS}, jql text) SERVER {name} OPTIONS (entity 'issues');",
             self.url

@@ -41,6 +41,11 @@ pub struct Config {
     pub oauth1_consumer_key: String,
     /// Which Jira the fake plays.
     pub deployment: Deployment,
+    /// Data Center: the most issues one search page holds; larger `maxResults` are lowered
+    /// silently, as Data Center's `jira.search.views.default.max` does.
+    pub search_max_results: usize,
+    /// Data Center: `startAt + maxResults` may not pass this (the index's result window).
+    pub result_window: usize,
 }
 
 /// Which Jira the fake plays.
@@ -72,6 +77,8 @@ impl Default for Config {
             crowd_app_password: "app-pass".to_string(),
             oauth1_consumer_key: "jira-fdw-consumer".to_string(),
             deployment: Deployment::Cloud,
+            search_max_results: 50,
+            result_window: 10_000,
         }
     }
 }

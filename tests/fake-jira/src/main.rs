@@ -63,6 +63,12 @@ struct Args {
     /// Which Jira to play: `cloud`, or `server` (Data Center: no `/rest/api/3`).
     #[arg(long, value_enum, default_value = "cloud")]
     deployment: fake_jira::Deployment,
+    /// Data Center: the most issues a search page holds (larger maxResults are lowered).
+    #[arg(long, default_value_t = 50)]
+    search_max_results: usize,
+    /// Data Center: the result window startAt + maxResults may not pass.
+    #[arg(long, default_value_t = 10_000)]
+    result_window: usize,
     /// Keep running when standard input closes (for running as a daemon).
     #[arg(long)]
     no_stdin_watch: bool,
@@ -89,6 +95,8 @@ async fn main() -> std::io::Result<()> {
         crowd_app_password: args.crowd_app_password,
         oauth1_consumer_key: args.oauth1_consumer_key,
         deployment: args.deployment,
+        search_max_results: args.search_max_results,
+        result_window: args.result_window,
     };
     let server = Server::bind(config).await?;
     {

@@ -258,7 +258,10 @@ fn api_router(state: Shared) -> Router {
             "/rest/agile/1.0/sprint/{sprint_id}/issue",
             get(agile::sprint_issues),
         )
-        .route("/rest/api/2/search", any(meta::removed_search))
+        .route(
+            "/rest/api/2/search",
+            post(search::search_v2).fallback(meta::removed_search),
+        )
         .route("/rest/api/3/search", any(meta::removed_search))
         .route(
             "/rest/auth/1/session",

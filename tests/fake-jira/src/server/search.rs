@@ -135,6 +135,91 @@ pub async fn search_post(
     }
 }
 
+/// `POST /rest/api/2/search`: removed from Cloud; on Data Center the search, paged by
+/// `startAt` with a `total`, `maxResults` lowered silently to the site's page limit, and a 400
+/// past the result window.
+pub async fn search_v2(
+    State(state): State<Shared>,
+    Extension(auth): Extension<Auth>,
+    body: Bytes,
+) -> Response {
+    if state.config.deployment == crate::Deployment::Cloud {
+        return super::meta::removed_search().await;
+    }
+    let parsed = (|| {
+        let map = json_object(
+            &body,
+            &[
+                "jql",
+                "startAt",
+                "maxResults",
+                "fields",
+                "validateQuery",
+                "expand",
+                "properties",
+                "fieldsByKeys",
+            ],
+        )?;
+        let number = |key: &str, default: i64| match map.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(v) => v
+                .as_i64()
+                .ok_or_else(|| ApiError::bad_request(MAX_RESULTS_MESSAGE)),
+        };
+        Ok::<_, ApiError>((
+            optional_string(&map, "jql")?.unwrap_or_default(),
+            number("startAt", 0)?.max(0) as usize,
+            number("maxResults", 50)?,
+            string_array(&map, "fields")?,
+        ))
+    })();
+    let (jql, start_at, max_results, fields) = match parsed {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if auth != Auth::Valid {
+        return anonymous(
+            auth,
+            json!({"startAt": 0, "maxResults": 0, "total": 0, "issues": []}),
+        );
+    }
+    let applied = (max_results.max(0) as usize).min(state.config.search_max_results);
+    if start_at + applied > state.config.result_window {
+        return bad_request(format!(
+            "The result window is too large: startAt + maxResults must be at most {}.",
+            state.config.result_window
+        ));
+    }
+    // Data Center allows unbounded JQL: an empty query is every issue.
+    let hits = match cached_search(&state, &jql) {
+        Ok(hits) => hits,
+        Err(SearchError::Unbounded) => Arc::new((0..state.dataset.issues.len()).collect()),
+        Err(e) => return search_error(&e),
+    };
+    let selection = FieldSelection::parse(&fields, "*navigable");
+    let end = (start_at + applied).min(hits.len());
+    let issues: Vec<Value> = hits[start_at.min(end)..end]
+        .iter()
+        .map(|&i| {
+            issue_json(
+                &state.base_url,
+                &state.dataset,
+                &state.dataset.issues[i],
+                &selection,
+                "",
+            )
+        })
+        .collect();
+    Json(json!({
+        "expand": "schema,names",
+        "startAt": start_at,
+        "maxResults": applied,
+        "total": hits.len(),
+        "issues": issues,
+    }))
+    .into_response()
+}
+
 /// `POST /rest/api/3/search/approximate-count`.
 pub async fn approximate_count(
     State(state): State<Shared>,
