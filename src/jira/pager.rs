@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::endpoints::{self, Deployment};
 use super::listing::ListingState;
-use super::server_search::ServerSearch;
+use super::server_search::{unknown_values, ServerSearch};
 use super::worklogs::UpdatedWorklogs;
 use super::Client;
 use crate::error::{Error, Result};
@@ -293,51 +293,12 @@ pub async fn bulk_fetch(
     issues_of(answer, "issue/bulkfetch")
 }
 
-/// `(value, field)` of each "The value 'X' does not exist for the field 'F'." in Jira's message.
-fn unknown_values(message: &str) -> Vec<(String, String)> {
-    const START: &str = "The value '";
-    const MIDDLE: &str = "' does not exist for the field '";
-    let mut out = Vec::new();
-    let mut rest = message;
-    while let Some(start) = rest.find(START) {
-        let after = &rest[start + START.len()..];
-        let Some(middle) = after.find(MIDDLE) else {
-            break;
-        };
-        let value = &after[..middle];
-        let tail = &after[middle + MIDDLE.len()..];
-        let Some(end) = tail.find("'.") else {
-            break;
-        };
-        out.push((value.to_string(), tail[..end].to_string()));
-        rest = &tail[end..];
-    }
-    out
-}
-
-fn issues_of(mut answer: Value, what: &str) -> Result<Vec<Value>> {
+/// The `issues` array of a search or bulk fetch answer.
+pub(super) fn issues_of(mut answer: Value, what: &str) -> Result<Vec<Value>> {
     match answer.get_mut("issues").map(Value::take) {
         Some(Value::Array(list)) => Ok(list),
         _ => Err(Error::Connection(format!(
             "Jira's answer to {what} has no \"issues\" array"
         ))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unknown_values;
-
-    #[test]
-    fn unknown_values_are_read_from_jira_messages() {
-        let m = "The value 'Nope' does not exist for the field 'status'.; The value 'it's' does not exist for the field 'priority'.";
-        assert_eq!(
-            unknown_values(m),
-            vec![
-                ("Nope".to_string(), "status".to_string()),
-                ("it's".to_string(), "priority".to_string())
-            ]
-        );
-        assert!(unknown_values("Field 'x' does not exist").is_empty());
     }
 }

@@ -93,7 +93,7 @@ impl ServerSearch {
                 }) if self.start_at == 0 && retries < MAX_UNKNOWN_VALUE_RETRIES => {
                     // A key or value that does not exist matches no issue: drop it, ask again.
                     let mut changed = false;
-                    for (value, field) in unknown(&message) {
+                    for (value, field) in unknown_values(&message) {
                         changed |= self.query.clause.forget_value(&field, &value);
                     }
                     if !changed {
@@ -111,14 +111,7 @@ impl ServerSearch {
         let mut answer = answer;
         endpoints::in_cloud_terms(&mut answer);
         let total = answer.get("total").and_then(Value::as_u64);
-        let issues = match answer.get_mut("issues").map(Value::take) {
-            Some(Value::Array(list)) => list,
-            _ => {
-                return Err(Error::Connection(
-                    "Jira's answer to search has no \"issues\" array".into(),
-                ))
-            }
-        };
+        let issues = super::pager::issues_of(answer, "search")?;
         let seen = issues.len() as u64;
         if self.keyset {
             let last = issues
@@ -150,7 +143,7 @@ impl ServerSearch {
 
 /// `(value, field)` of each value Jira says does not exist: "The value 'X' does not exist for
 /// the field 'F'." and Data Center's "An issue with key 'X' does not exist for field 'key'.".
-pub fn unknown(message: &str) -> Vec<(String, String)> {
+pub(super) fn unknown_values(message: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (start, middle) in [
         ("The value '", "' does not exist for the field '"),
@@ -182,13 +175,18 @@ mod tests {
     fn unknown_values_and_keys_are_read_from_jira_messages() {
         let m = "The value 'Nope' does not exist for the field 'status'.; An issue with key 'OPS-999' does not exist for field 'key'.";
         assert_eq!(
-            unknown(m),
+            unknown_values(m),
             vec![
                 ("Nope".to_string(), "status".to_string()),
                 ("OPS-999".to_string(), "key".to_string())
             ]
         );
-        assert!(unknown("Field 'x' does not exist").is_empty());
+        assert!(unknown_values("Field 'x' does not exist").is_empty());
+        // Quotes inside values are kept.
+        assert_eq!(
+            unknown_values("The value 'it's' does not exist for the field 'priority'."),
+            vec![("it's".to_string(), "priority".to_string())]
+        );
     }
 
     #[test]

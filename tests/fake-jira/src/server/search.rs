@@ -198,18 +198,7 @@ pub async fn search_v2(
     };
     let selection = FieldSelection::parse(&fields, "*navigable");
     let end = (start_at + applied).min(hits.len());
-    let issues: Vec<Value> = hits[start_at.min(end)..end]
-        .iter()
-        .map(|&i| {
-            issue_json(
-                &state.base_url,
-                &state.dataset,
-                &state.dataset.issues[i],
-                &selection,
-                "",
-            )
-        })
-        .collect();
+    let issues = page(&state, &hits[start_at.min(end)..end], &selection);
     Json(json!({
         "expand": "schema,names",
         "startAt": start_at,
@@ -296,6 +285,22 @@ pub(super) fn cached_search(state: &AppState, jql: &str) -> Result<Arc<Vec<usize
     Ok(hits)
 }
 
+/// The issues at these indices, with the selected fields, as a search page lists them.
+pub(super) fn page(state: &AppState, indices: &[usize], selection: &FieldSelection) -> Vec<Value> {
+    indices
+        .iter()
+        .map(|&i| {
+            issue_json(
+                &state.base_url,
+                &state.dataset,
+                &state.dataset.issues[i],
+                selection,
+                "",
+            )
+        })
+        .collect()
+}
+
 fn run(state: &AppState, auth: Auth, request: SearchRequest) -> Response {
     if !(1..=5000).contains(&request.max_results) {
         return bad_request(MAX_RESULTS_MESSAGE);
@@ -322,18 +327,7 @@ fn run(state: &AppState, auth: Auth, request: SearchRequest) -> Response {
     };
     let size = (request.max_results as usize).min(cap);
     let end = (offset + size).min(hits.len());
-    let issues: Vec<Value> = hits[offset..end]
-        .iter()
-        .map(|&i| {
-            issue_json(
-                &state.base_url,
-                &state.dataset,
-                &state.dataset.issues[i],
-                &selection,
-                "",
-            )
-        })
-        .collect();
+    let issues = page(state, &hits[offset..end], &selection);
     let mut body = json!({"issues": issues, "isLast": end >= hits.len()});
     if end < hits.len() {
         body["nextPageToken"] = json!(token::encode(&request.jql, end));
