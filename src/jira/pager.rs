@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::endpoints::{self, Deployment};
 use super::listing::ListingState;
-use super::server_search::{unknown_values, ServerSearch};
+use super::server_search::{forget_unknown, ServerSearch, MAX_UNKNOWN_VALUE_RETRIES};
 use super::worklogs::UpdatedWorklogs;
 use super::Client;
 use crate::error::{Error, Result};
@@ -14,9 +14,6 @@ use crate::jql::{Clause, Field, Literal, Query, Strategy};
 
 /// `issue/bulkfetch` takes at most this many ids or keys per request.
 pub const BULK_FETCH_LIMIT: usize = 100;
-
-/// How often a search is retried after Jira named values that do not exist.
-const MAX_UNKNOWN_VALUE_RETRIES: usize = 5;
 
 /// Where a scan stands; one page in memory at a time.
 pub struct Pager {
@@ -145,12 +142,7 @@ impl Pager {
                     message,
                     what,
                 }) if self.next_token.is_none() && retries < MAX_UNKNOWN_VALUE_RETRIES => {
-                    // A value that does not exist matches no issue: rewrite and ask again.
-                    let mut changed = false;
-                    for (value, field) in unknown_values(&message) {
-                        changed |= query.clause.forget_value(&field, &value);
-                    }
-                    if !changed {
+                    if !forget_unknown(&mut query.clause, &message) {
                         return Err(Error::Jira {
                             status: 400,
                             message,

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::jql::{Clause, Cmp, Field, Literal, Query};
 
 /// How often a search is asked again after Jira named values or keys that do not exist.
-const MAX_UNKNOWN_VALUE_RETRIES: usize = 5;
+pub(super) const MAX_UNKNOWN_VALUE_RETRIES: usize = 5;
 
 /// One Server/Data Center search in progress.
 pub struct ServerSearch {
@@ -91,12 +91,7 @@ impl ServerSearch {
                     message,
                     what,
                 }) if self.start_at == 0 && retries < MAX_UNKNOWN_VALUE_RETRIES => {
-                    // A key or value that does not exist matches no issue: drop it, ask again.
-                    let mut changed = false;
-                    for (value, field) in unknown_values(&message) {
-                        changed |= self.query.clause.forget_value(&field, &value);
-                    }
-                    if !changed {
+                    if !forget_unknown(&mut self.query.clause, &message) {
                         return Err(Error::Jira {
                             status: 400,
                             message,
@@ -141,9 +136,19 @@ impl ServerSearch {
     }
 }
 
+/// Drops from `clause` every key or value Jira's 400 `message` says does not exist (it matches
+/// no issue, so the search can be asked again without it). False when nothing was dropped.
+pub(super) fn forget_unknown(clause: &mut Clause, message: &str) -> bool {
+    let mut changed = false;
+    for (value, field) in unknown_values(message) {
+        changed |= clause.forget_value(&field, &value);
+    }
+    changed
+}
+
 /// `(value, field)` of each value Jira says does not exist: "The value 'X' does not exist for
 /// the field 'F'." and Data Center's "An issue with key 'X' does not exist for field 'key'.".
-pub(super) fn unknown_values(message: &str) -> Vec<(String, String)> {
+fn unknown_values(message: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (start, middle) in [
         ("The value '", "' does not exist for the field '"),
