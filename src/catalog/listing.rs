@@ -68,8 +68,8 @@ impl Listing {
     /// enumerate its parents, are served there.
     pub fn available_on(self, deployment: Deployment) -> bool {
         let parents_available = |parents: Parents| match parents {
-            // Parents are enumerated with the issue search.
-            Parents::Issues => deployment == Deployment::Cloud,
+            // Parents are enumerated with the issue search, which every deployment has.
+            Parents::Issues => true,
             Parents::Projects => endpoints::PROJECTS.path(deployment).is_some(),
             Parents::ScrumBoards | Parents::Boards => endpoints::BOARDS.path(deployment).is_some(),
             Parents::Sprints => {

@@ -56,7 +56,11 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
             .collect();
         match data.scan.strategy(entity, &shown_as(&labels)).or_raise() {
             Strategy::Search(query) => {
-                property("Jira Strategy", "search/jql", es);
+                let search = match known {
+                    Some(Deployment::Server) => "search (by startAt, or by id)",
+                    _ => "search/jql",
+                };
+                property("Jira Strategy", search, es);
                 let jql = query.to_jql();
                 property(
                     "Jira JQL",
@@ -65,13 +69,17 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                 );
             }
             Strategy::Keys(keys) => {
-                property("Jira Strategy", "issue/bulkfetch", es);
+                let lookup = match known {
+                    Some(Deployment::Server) => "search (key IN / id IN)",
+                    _ => "issue/bulkfetch",
+                };
+                property("Jira Strategy", lookup, es);
                 property("Jira Keys", &keys.join(", "), es);
             }
             Strategy::Listing {
                 listing,
                 parents,
-                parent_jql,
+                parent_query,
             } => match listing {
                 Listing::List { path, .. } => {
                     property("Jira Strategy", &format!("GET {}", path.shown(known)), es)
@@ -89,7 +97,8 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                         &format!("GET {} per parent", path.shown(known)),
                         es,
                     );
-                    let shown = match (parents, parent_jql) {
+                    let jql = parent_query.as_ref().and_then(|q| q.to_jql());
+                    let shown = match (parents, jql) {
                         (Some(p), _) => p.join(", "),
                         (None, Some(jql)) if all == crate::catalog::Parents::Issues => {
                             format!("issues of JQL {jql}")
@@ -105,8 +114,8 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
                     "Jira Strategy",
                     &format!(
                         "GET {}, POST {}",
-                        endpoints::WORKLOG_UPDATED,
-                        endpoints::WORKLOG_LIST
+                        endpoints::WORKLOG_UPDATED.shown(known),
+                        endpoints::WORKLOG_LIST.shown(known)
                     ),
                     es,
                 );

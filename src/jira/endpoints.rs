@@ -208,9 +208,11 @@ pub const BULK_FETCH: &str = "/rest/api/3/issue/bulkfetch";
 /// `POST`: Jira's estimate of a JQL query's size, for planning.
 pub const APPROXIMATE_COUNT: &str = "/rest/api/3/search/approximate-count";
 /// `GET ?since=`: ids of worklogs updated since a time.
-pub const WORKLOG_UPDATED: &str = "/rest/api/3/worklog/updated";
+pub const WORKLOG_UPDATED: Endpoint =
+    Endpoint::both("/rest/api/3/worklog/updated", "/rest/api/2/worklog/updated");
 /// `POST`: worklogs by id.
-pub const WORKLOG_LIST: &str = "/rest/api/3/worklog/list";
+pub const WORKLOG_LIST: Endpoint =
+    Endpoint::both("/rest/api/3/worklog/list", "/rest/api/2/worklog/list");
 /// `POST`: a Jira cookie session (LDAP users).
 pub const SESSION: &str = "/rest/auth/1/session";
 
@@ -247,9 +249,15 @@ pub const ISSUE_TYPES: Endpoint = Endpoint::both("/rest/api/3/issuetype", "/rest
 /// Labels, paged.
 pub const LABELS: Endpoint = Endpoint::cloud("/rest/api/3/label");
 /// An issue's comments.
-pub const ISSUE_COMMENTS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/comment");
+pub const ISSUE_COMMENTS: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}/comment",
+    "/rest/api/2/issue/{}/comment",
+);
 /// An issue's worklogs.
-pub const ISSUE_WORKLOGS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/worklog");
+pub const ISSUE_WORKLOGS: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}/worklog",
+    "/rest/api/2/issue/{}/worklog",
+);
 /// A project's components.
 pub const PROJECT_COMPONENTS: Endpoint = Endpoint::both(
     "/rest/api/3/project/{}/components",
@@ -264,17 +272,35 @@ pub const PROJECT_VERSIONS: Endpoint = Endpoint::both(
 pub const ISSUE_LINK_TYPES: Endpoint =
     Endpoint::both("/rest/api/3/issueLinkType", "/rest/api/2/issueLinkType");
 /// An issue's links.
-pub const ISSUE_LINKS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}?fields=issuelinks");
+pub const ISSUE_LINKS: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}?fields=issuelinks",
+    "/rest/api/2/issue/{}?fields=issuelinks",
+);
 /// An issue's attachments.
-pub const ISSUE_ATTACHMENTS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}?fields=attachment");
+pub const ISSUE_ATTACHMENTS: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}?fields=attachment",
+    "/rest/api/2/issue/{}?fields=attachment",
+);
 /// The transitions an issue can take now.
-pub const ISSUE_TRANSITIONS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/transitions");
+pub const ISSUE_TRANSITIONS: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}/transitions",
+    "/rest/api/2/issue/{}/transitions",
+);
 /// An issue's watchers.
-pub const ISSUE_WATCHERS: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/watchers");
+pub const ISSUE_WATCHERS: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}/watchers",
+    "/rest/api/2/issue/{}/watchers",
+);
 /// An issue's votes.
-pub const ISSUE_VOTES: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/votes");
-/// An issue's change history, paged.
-pub const ISSUE_CHANGELOG: Endpoint = Endpoint::cloud("/rest/api/3/issue/{}/changelog");
+pub const ISSUE_VOTES: Endpoint =
+    Endpoint::both("/rest/api/3/issue/{}/votes", "/rest/api/2/issue/{}/votes");
+/// An issue's change history: paged on Cloud; Data Center has no changelog resource but
+/// lists the whole history in the issue's `changelog` expansion.
+pub const ISSUE_CHANGELOG: Endpoint = Endpoint::both_as(
+    "/rest/api/3/issue/{}/changelog",
+    "/rest/api/2/issue/{}?expand=changelog&fields=created",
+    Shape::Within("/changelog/histories"),
+);
 /// Project categories.
 pub const PROJECT_CATEGORIES: Endpoint =
     Endpoint::both("/rest/api/3/projectCategory", "/rest/api/2/projectCategory");
@@ -306,13 +332,13 @@ pub const BOARD_SPRINTS: Endpoint = Endpoint::agile("/rest/agile/1.0/board/{}/sp
 pub const BOARD_EPICS: Endpoint = Endpoint::agile("/rest/agile/1.0/board/{}/epic");
 /// A board's issues, paged, with the fields the table shows.
 pub const BOARD_ISSUES: Endpoint =
-    Endpoint::cloud("/rest/agile/1.0/board/{}/issue?fields=summary,status,issuetype,assignee");
+    Endpoint::agile("/rest/agile/1.0/board/{}/issue?fields=summary,status,issuetype,assignee");
 /// A sprint's issues, paged.
 pub const SPRINT_ISSUES: Endpoint =
-    Endpoint::cloud("/rest/agile/1.0/sprint/{}/issue?fields=summary,status,issuetype,assignee");
+    Endpoint::agile("/rest/agile/1.0/sprint/{}/issue?fields=summary,status,issuetype,assignee");
 /// A board's backlog, paged.
 pub const BOARD_BACKLOG: Endpoint =
-    Endpoint::cloud("/rest/agile/1.0/board/{}/backlog?fields=summary,status,issuetype,assignee");
+    Endpoint::agile("/rest/agile/1.0/board/{}/backlog?fields=summary,status,issuetype,assignee");
 
 /// A path with `{}` filled in by an already encoded segment.
 pub fn with_parent(path: &str, segment: &str) -> String {

@@ -8,9 +8,11 @@ use serde_json::{json, Value};
 
 use super::endpoints;
 use super::endpoints::{Deployment, Endpoint};
+use super::server_search::ServerSearch;
 use super::Client;
 use crate::catalog::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 use crate::error::{Error, Result};
+use crate::jql::{Clause, Query};
 
 /// Everything but RFC 3986's unreserved characters is escaped: parent keys in path segments,
 /// OAuth 1.0a parameters (RFC 5849 3.6).
@@ -89,7 +91,7 @@ impl ListingState {
         client: &Client,
         listing: Listing,
         parents: &Option<Vec<String>>,
-        parent_jql: Option<&str>,
+        parent_query: Option<&Query>,
         concurrency: usize,
     ) -> Result<Option<Vec<Value>>> {
         if self.finished {
@@ -113,7 +115,7 @@ impl ListingState {
                 if self.queue.is_none() {
                     self.queue = Some(match parents {
                         Some(p) => p.iter().cloned().collect(),
-                        None => enumerate(client, source, parent_jql).await?.into(),
+                        None => enumerate(client, source, parent_query).await?.into(),
                     });
                 }
                 // The children of several parents are read at once, each parent's pages in turn.
@@ -261,39 +263,68 @@ async fn fetch(
     }
 }
 
-/// Every parent's key or id (issues: those `jql` finds).
-async fn enumerate(client: &Client, parents: Parents, jql: Option<&str>) -> Result<Vec<String>> {
-    match parents {
-        Parents::Issues => {
-            let mut keys = Vec::new();
-            let mut token: Option<String> = None;
-            loop {
-                let mut body = json!({"jql": jql.unwrap_or("project IS NOT EMPTY"), "fields": ["id"], "maxResults": KEY_PAGE});
-                if let Some(t) = &token {
-                    body["nextPageToken"] = Value::String(t.clone());
-                }
-                let answer = client.post_json(endpoints::SEARCH, &body).await?;
-                if let Some(issues) = answer.get("issues").and_then(Value::as_array) {
-                    keys.extend(
-                        issues
-                            .iter()
-                            .filter_map(|i| i.get("key").and_then(Value::as_str))
-                            .map(str::to_string),
-                    );
-                }
-                token = answer
-                    .get("nextPageToken")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                let last = answer
-                    .get("isLast")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(token.is_none());
-                if last || token.is_none() {
-                    return Ok(keys);
-                }
-            }
+/// The keys of the issues `query` finds (every issue when there is none).
+async fn issue_keys(client: &Client, query: Option<&Query>) -> Result<Vec<String>> {
+    let query = query.cloned().unwrap_or(Query {
+        clause: Clause::True,
+        order_by: Vec::new(),
+    });
+    let mut keys = Vec::new();
+    let mut pick = |issues: &[Value]| {
+        keys.extend(
+            issues
+                .iter()
+                .filter_map(|i| i.get("key").and_then(Value::as_str))
+                .map(str::to_string),
+        )
+    };
+    let fields = ["id".to_string()];
+    if client.deployment().await? == Deployment::Server {
+        let mut search = ServerSearch::new(query);
+        let mut requests = 0;
+        while let Some(issues) = search
+            .next_page(client, &fields, KEY_PAGE as u32, &mut requests)
+            .await?
+        {
+            pick(&issues);
         }
+        return Ok(keys);
+    }
+    let Some(jql) = query.to_jql() else {
+        return Ok(keys);
+    };
+    let mut token: Option<String> = None;
+    loop {
+        let mut body = json!({"jql": jql, "fields": fields, "maxResults": KEY_PAGE});
+        if let Some(t) = &token {
+            body["nextPageToken"] = Value::String(t.clone());
+        }
+        let answer = client.post_json(endpoints::SEARCH, &body).await?;
+        if let Some(issues) = answer.get("issues").and_then(Value::as_array) {
+            pick(issues);
+        }
+        token = answer
+            .get("nextPageToken")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let last = answer
+            .get("isLast")
+            .and_then(Value::as_bool)
+            .unwrap_or(token.is_none());
+        if last || token.is_none() {
+            return Ok(keys);
+        }
+    }
+}
+
+/// Every parent's key or id (issues: those `query` finds).
+async fn enumerate(
+    client: &Client,
+    parents: Parents,
+    query: Option<&Query>,
+) -> Result<Vec<String>> {
+    match parents {
+        Parents::Issues => issue_keys(client, query).await,
         Parents::Projects => {
             all_items(client, endpoints::PROJECTS, |p| {
                 p.get("key").and_then(Value::as_str).map(str::to_string)

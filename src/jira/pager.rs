@@ -89,12 +89,17 @@ impl Pager {
             Strategy::Listing {
                 listing,
                 parents,
-                parent_jql,
+                parent_query,
             } => {
                 self.requests += 1;
-                let jql = parent_jql.as_deref();
                 self.listing
-                    .next_page(client, *listing, parents, jql, self.concurrency)
+                    .next_page(
+                        client,
+                        *listing,
+                        parents,
+                        parent_query.as_ref(),
+                        self.concurrency,
+                    )
                     .await
             }
             Strategy::WorklogsUpdated(since) => {
@@ -273,9 +278,39 @@ fn keys_clause(ids_or_keys: &[String]) -> Clause {
     Clause::Or(parts)
 }
 
+/// The issues with these ids or keys, with `fields`, those that do not exist left out: a bulk
+/// fetch per [`BULK_FETCH_LIMIT`] on Cloud, `key IN` / `id IN` searches on Server/Data Center,
+/// which has no bulk fetch.
+pub async fn issues_by_ids(
+    client: &Client,
+    ids_or_keys: &[String],
+    fields: &[String],
+) -> Result<Vec<Value>> {
+    let server = client.deployment().await? == Deployment::Server;
+    let mut out = Vec::new();
+    for chunk in ids_or_keys.chunks(BULK_FETCH_LIMIT) {
+        if !server {
+            out.extend(bulk_fetch(client, chunk, fields).await?);
+            continue;
+        }
+        let mut search = ServerSearch::new(Query {
+            clause: keys_clause(chunk),
+            order_by: Vec::new(),
+        });
+        let mut requests = 0;
+        while let Some(page) = search
+            .next_page(client, fields, BULK_FETCH_LIMIT as u32, &mut requests)
+            .await?
+        {
+            out.extend(page);
+        }
+    }
+    Ok(out)
+}
+
 /// The issues with these ids or keys (at most [`BULK_FETCH_LIMIT`]), with `fields`; those that
 /// do not exist are left out.
-pub async fn bulk_fetch(
+async fn bulk_fetch(
     client: &Client,
     ids_or_keys: &[String],
     fields: &[String],

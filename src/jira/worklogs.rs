@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::endpoints;
 use super::listing::ListingState;
-use super::pager::{bulk_fetch, BULK_FETCH_LIMIT};
+use super::pager::issues_by_ids;
 use super::Client;
 use crate::catalog::{Entity, PARENT_MEMBER};
 use crate::error::{Error, Result};
@@ -21,8 +21,8 @@ const LIST_LIMIT: usize = 1000;
 enum Phase {
     /// Paging `/worklog/updated`.
     Updated,
-    /// Reading the worklogs of the issues this JQL finds.
-    Recent(String),
+    /// Reading the worklogs of the issues this search finds.
+    Recent(Query),
 }
 
 /// Where an incremental worklog read stands.
@@ -65,15 +65,15 @@ impl UpdatedWorklogs {
     ) -> Result<Option<Vec<Value>>> {
         match &self.phase {
             Phase::Updated => self.next_updated(client).await.map(Some),
-            Phase::Recent(jql) => {
-                let jql = jql.clone();
+            Phase::Recent(query) => {
+                let query = query.clone();
                 let page = self
                     .recent
                     .next_page(
                         client,
                         Entity::Worklogs.listing(),
                         &None,
-                        Some(&jql),
+                        Some(&query),
                         concurrency,
                     )
                     .await?;
@@ -95,7 +95,7 @@ impl UpdatedWorklogs {
         let answer = client
             .get_json(&format!(
                 "{}?since={}",
-                endpoints::WORKLOG_UPDATED,
+                client.path_of(endpoints::WORKLOG_UPDATED).await?,
                 self.since
             ))
             .await?;
@@ -133,7 +133,7 @@ impl UpdatedWorklogs {
                 clause: Clause::Cmp(Field("updated"), Cmp::Ge, Literal::Int(until)),
                 order_by: Vec::new(),
             };
-            self.phase = Phase::Recent(query.to_jql().unwrap_or_default());
+            self.phase = Phase::Recent(query);
         } else {
             self.since = until;
         }
@@ -149,7 +149,10 @@ impl UpdatedWorklogs {
                 .map(|id| id.parse::<u64>().map_or(json!(id), |n| json!(n)))
                 .collect();
             let answer = client
-                .post_json(endpoints::WORKLOG_LIST, &json!({ "ids": ids }))
+                .post_json(
+                    client.path_of(endpoints::WORKLOG_LIST).await?,
+                    &json!({ "ids": ids }),
+                )
                 .await?;
             match answer {
                 Value::Array(items) => out.extend(items),
@@ -168,14 +171,12 @@ impl UpdatedWorklogs {
             .into_iter()
             .collect();
         let id_field = ["id".to_string()];
-        for chunk in issue_ids.chunks(BULK_FETCH_LIMIT) {
-            for issue in bulk_fetch(client, chunk, &id_field).await? {
-                if let (Some(id), Some(key)) = (
-                    issue.get("id").and_then(text_of),
-                    issue.get("key").and_then(Value::as_str),
-                ) {
-                    self.keys.insert(id, key.to_string());
-                }
+        for issue in issues_by_ids(client, &issue_ids, &id_field).await? {
+            if let (Some(id), Some(key)) = (
+                issue.get("id").and_then(text_of),
+                issue.get("key").and_then(Value::as_str),
+            ) {
+                self.keys.insert(id, key.to_string());
             }
         }
         for w in &mut out {

@@ -53,9 +53,9 @@ pub enum Strategy {
         listing: Listing,
         /// The parents to read.
         parents: Option<Vec<String>>,
-        /// For children of issues: the JQL that lists their issues (from conditions on the
-        /// children's `project_key` and `jql` columns).
-        parent_jql: Option<String>,
+        /// For children of issues: the search that lists their issues (from conditions on
+        /// the children's `project_key` and `jql` columns).
+        parent_query: Option<Query>,
     },
     /// The worklogs updated after this time (epoch ms; a placeholder in EXPLAIN), read with
     /// `/worklog/updated` and `/worklog/list`.
@@ -183,14 +183,14 @@ impl ScanPlan {
                     None => Strategy::Listing {
                         listing: entity.listing(),
                         parents: Some(Vec::new()),
-                        parent_jql: None,
+                        parent_query: None,
                     },
                 });
             }
-            let parent_jql = query.to_jql();
+            let excludes_all = query.to_jql().is_none();
             let parents = if !self.keys.is_empty() {
                 Some(self.lookup_keys(resolve))
-            } else if parent_jql.is_none() {
+            } else if excludes_all {
                 // The conditions exclude every issue.
                 Some(Vec::new())
             } else {
@@ -199,7 +199,7 @@ impl ScanPlan {
             return Ok(Strategy::Listing {
                 listing: entity.listing(),
                 parents,
-                parent_jql,
+                parent_query: (!excludes_all).then_some(query),
             });
         }
         if !self.keys.is_empty() {

@@ -372,11 +372,12 @@ pub fn crowd() {
     assert!(!err.contains("wrong-App-Pass"), "{err}");
 }
 
-pub fn oauth1(key: &str, name: &str) {
-    let fake = Fake::start(8, 7);
+/// OAuth 1.0a through server `name` with consumer key `key`, against a fake of `deployment`.
+pub fn oauth1(key: &str, name: &str, deployment: &str) {
+    let fake = Fake::start_with(8, 7, &["--deployment", deployment]);
     fake.install_auth(
         name,
-        "auth_scheme 'OAuth', oauth_version '1.0'",
+        &format!("auth_scheme 'OAuth', oauth_version '1.0', deployment '{deployment}'"),
         &format!(
             "oauth_client_id 'jira-fdw-consumer', certificate_store {}, certificate_store_type 'PEMKEY_BLOB'",
             literal(key)
@@ -411,12 +412,87 @@ pub fn oauth1(key: &str, name: &str) {
         "SELECT jira_fdw.get_oauth_authorization_url('{name}')"
     ));
     assert_eq!(count(&format!("{name}_issues")), 8);
+    let search = match deployment {
+        "server" => "/rest/api/2/search",
+        _ => "/rest/api/3/search/jql",
+    };
     let signed = fake
         .requests()
         .iter()
-        .filter(|r| r["path"] == "/rest/api/3/search/jql")
+        .filter(|r| r["path"] == search)
         .count();
     assert!(signed > 0);
+    if deployment == "server" {
+        Spi::run(&format!(
+            "CREATE FOREIGN TABLE {name}_statuses (id text, name text) SERVER {name} OPTIONS (entity 'statuses')"
+        ))
+        .unwrap();
+        assert!(count(&format!("{name}_statuses")) > 0);
+        assert!(!fake
+            .requested_paths()
+            .iter()
+            .any(|p| p.starts_with("/rest/api/3/")));
+    }
+}
+
+/// Every Server/Data Center scheme but OAuth 1.0a (see [`oauth1`]) against a Data Center
+/// fake: issues and their comments are read from the v2 API, and a wrong secret is 28000.
+pub fn data_center_schemes() {
+    let fake = Fake::start_with(6, 9, &["--deployment", "server"]);
+    let okta = sso_options(&fake, "Okta", "/app/fake_jira/sso/saml", "");
+    let crowd = sso_options(&fake, "Crowd", "/crowd/sso/login", "");
+    let login = |password: &str| format!("user '{USER}', password '{password}'");
+    let crowd_login = |password: &str| {
+        format!("{}, sso_app_name 'jira-app', sso_app_password 'app-pass'", login(password))
+    };
+    let schemes = [
+        ("Basic", "auth_scheme 'Basic'".to_string(), login(PASSWORD), login("wrong-Secret")),
+        ("PAT", "auth_scheme 'PAT'".to_string(), format!("pat '{PAT}'"), "pat 'wrong-Secret'".to_string()),
+        ("LDAP", "auth_scheme 'LDAP'".to_string(), login(PASSWORD), login("wrong-Secret")),
+        ("Crowd", crowd, crowd_login(PASSWORD), crowd_login("wrong-Secret")),
+        ("Okta", okta, login(PASSWORD), login("wrong-Secret")),
+    ];
+    let mut expected_comments = None;
+    for (i, (scheme, server, good, bad)) in schemes.iter().enumerate() {
+        let name = format!("dcs{i}");
+        fake.clear_requests();
+        fake.install_auth(&name, &format!("{server}, deployment 'server'"), good);
+        Spi::run(&format!(
+            "CREATE FOREIGN TABLE {name}_comments (issue_key text, id bigint, body text) \
+             SERVER {name} OPTIONS (entity 'comments')"
+        ))
+        .unwrap();
+        assert_eq!(count(&format!("{name}_issues")), 6, "{scheme}");
+        let comments = count(&format!("{name}_comments"));
+        let expected = *expected_comments.get_or_insert_with(|| {
+            texts(&format!("SELECT key FROM {name}_issues"))
+                .iter()
+                .map(|key| {
+                    fake.jira_json(&format!("/rest/api/2/issue/{key}/comment?maxResults=100"))
+                        ["total"]
+                        .as_i64()
+                        .unwrap_or(0)
+                })
+                .sum::<i64>()
+        });
+        assert!(expected > 0);
+        assert_eq!(comments, expected, "{scheme}");
+        let paths = fake.requested_paths();
+        assert!(
+            paths.iter().any(|p| p == "/rest/api/2/search")
+                && paths.iter().any(|p| p.ends_with("/comment"))
+                && !paths.iter().any(|p| p.starts_with("/rest/api/3/")),
+            "{scheme}: {paths:?}"
+        );
+        fake.install_auth(
+            &format!("{name}b"),
+            &format!("{server}, deployment 'server'"),
+            bad,
+        );
+        let err = error_of(&format!("SELECT count(*) FROM {name}b_issues"));
+        assert!(err.starts_with("28000 "), "{scheme}: {err}");
+        assert!(!err.contains("wrong-Secret"), "{scheme}: {err}");
+    }
 }
 
 pub fn scheme_options_are_checked() {

@@ -12,7 +12,7 @@ fn server(name: &str, fake: &Fake, deployment: &str) {
          CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{TOKEN}');
          CREATE FOREIGN TABLE {name}_issues (key text, summary text) SERVER {name} OPTIONS (entity 'issues');
          CREATE FOREIGN TABLE {name}_statuses (id text, name text) SERVER {name} OPTIONS (entity 'statuses');
-         CREATE FOREIGN TABLE {name}_comments (issue_key text, body text) SERVER {name} OPTIONS (entity 'comments');",
+         CREATE FOREIGN TABLE {name}_labels (label text) SERVER {name} OPTIONS (entity 'labels');",
         fake.url
     ))
     .expect("a server");
@@ -71,13 +71,13 @@ pub fn auto_asks_once_and_explicit_never() {
 }
 
 pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
-    let fake = Fake::start_with(5, 42, &["--deployment", "server"]);
+    let fake = Fake::start_with(30, 42, &["--deployment", "server"]);
     server("d4", &fake, "");
     fake.clear_requests();
-    let err = error_of("SELECT count(*) FROM d4_comments");
+    let err = error_of("SELECT count(*) FROM d4_labels");
     assert!(
         err.starts_with(
-            "HV00D the Jira entity \"comments\" is not read from Jira Server/Data Center yet"
+            "HV00D the Jira entity \"labels\" is not read from Jira Server/Data Center yet"
         ),
         "{err}"
     );
@@ -132,10 +132,17 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
     assert_eq!(
         imported,
         [
+            "attachments",
+            "backlog_issues",
+            "board_issues",
             "boards",
+            "comments",
             "epics",
             "fields",
+            "issue_changelogs",
             "issue_link_types",
+            "issue_links",
+            "issue_transitions",
             "issue_types",
             "issues",
             "myself",
@@ -146,10 +153,14 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
             "projects",
             "resolutions",
             "server_info",
+            "sprint_issues",
             "sprints",
             "status_categories",
             "statuses",
-            "users"
+            "users",
+            "votes",
+            "watchers",
+            "worklogs"
         ]
     );
     fake.clear_requests();
@@ -290,7 +301,8 @@ pub fn data_center_issues_page_by_id_past_the_window() {
     let searches = server_searches(&fake);
     assert_eq!(searches.len(), 1, "{searches:?}");
     assert_eq!(searches[0].1, 3);
-    // Keys are looked up with a search; a key that does not exist is no row.
+    // Keys are looked up with a search; a key that does not exist is no row: Data Center
+    // refuses the search naming it (400), and it is asked again without.
     let first: String = one("SELECT min(key) FROM d7_local");
     fake.clear_requests();
     let found = texts(&format!(
@@ -298,10 +310,25 @@ pub fn data_center_issues_page_by_id_past_the_window() {
     ));
     assert_eq!(found, vec![first.clone()]);
     let searches = server_searches(&fake);
+    assert_eq!(searches.len(), 2, "{searches:?}");
     assert!(
-        searches.len() == 1 && searches[0].2.contains("key IN ("),
+        searches[0].2.contains("key IN (") && searches[0].2.contains("NOPE-9"),
         "{searches:?}"
     );
+    assert!(
+        searches[1].2.contains(&first) && !searches[1].2.contains("NOPE-9"),
+        "{searches:?}"
+    );
+    let statuses: Vec<u64> = fake
+        .requests()
+        .iter()
+        .filter(|r| r["path"] == "/rest/api/2/search")
+        .filter_map(|r| r["status"].as_u64())
+        .collect();
+    assert_eq!(statuses, [400, 200]);
+    // Only unknown keys: no row, no error.
+    let none: i64 = one("SELECT count(*) FROM d7_issues WHERE key IN ('NOPE-9', 'NOPE-10')");
+    assert_eq!(none, 0);
     // A join on key sends only the outer keys.
     Spi::run(
         "CREATE TEMP TABLE d7_wanted (k text); \

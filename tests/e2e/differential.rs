@@ -7,24 +7,24 @@ use pgrx::prelude::*;
 use super::support::{literal, texts, Fake, TOKEN};
 
 /// Sample values of a column: the distinct non-null values, in a stable order.
-fn sample(column: &str, limit: usize) -> Vec<String> {
+fn sample(local: &str, column: &str, limit: usize) -> Vec<String> {
     texts(&format!(
-        "SELECT DISTINCT {column}::text FROM d_local WHERE {column} IS NOT NULL ORDER BY 1 LIMIT {limit}"
+        "SELECT DISTINCT {column}::text FROM {local} WHERE {column} IS NOT NULL ORDER BY 1 LIMIT {limit}"
     ))
 }
 
 /// Sample elements of an array column.
-fn sample_unnest(column: &str, limit: usize) -> Vec<String> {
+fn sample_unnest(local: &str, column: &str, limit: usize) -> Vec<String> {
     texts(&format!(
-        "SELECT DISTINCT unnest({column}) FROM d_local ORDER BY 1 LIMIT {limit}"
+        "SELECT DISTINCT unnest({column}) FROM {local} ORDER BY 1 LIMIT {limit}"
     ))
 }
 
 /// The single conditions: every operator and semantic trap, with real and absent values.
-fn conditions() -> Vec<String> {
+fn conditions(local: &str) -> Vec<String> {
     let q = |s: &str| literal(s);
     let mut out = Vec::new();
-    let projects = sample("project_key", 4);
+    let projects = sample(local, "project_key", 4);
     for p in &projects {
         out.push(format!("project_key = {}", q(p)));
         out.push(format!("project_key <> {}", q(p)));
@@ -36,7 +36,7 @@ fn conditions() -> Vec<String> {
     out.push("project_key NOT IN ('SET', 'BETA')".into());
     out.push("project_name = 'Beta ✓ Ünïcode'".into());
     out.push("project_id = 10001".into());
-    for s in sample("status_name", 6) {
+    for s in sample(local, "status_name", 6) {
         out.push(format!("status_name = {}", q(&s)));
         out.push(format!("status_name IN ({}, 'Nope')", q(&s)));
         out.push(format!("status_name <> {}", q(&s)));
@@ -45,7 +45,7 @@ fn conditions() -> Vec<String> {
     out.push("status_name NOT IN ('Done', 'To Do')".into());
     out.push("status_category = 'Done'".into());
     out.push("status_category IN ('To Do', 'In Progress')".into());
-    for p in sample("priority_name", 3) {
+    for p in sample(local, "priority_name", 3) {
         out.push(format!("priority_name = {}", q(&p)));
     }
     out.push("priority_name IS NULL".into());
@@ -55,7 +55,7 @@ fn conditions() -> Vec<String> {
     out.push("resolution_name IS NOT NULL AND resolution_name <> 'Done'".into());
     out.push("issue_type_name IN ('Bug', 'Story')".into());
     out.push("parent_key IS NOT NULL".into());
-    let accounts = sample("assignee_account_id", 4);
+    let accounts = sample(local, "assignee_account_id", 4);
     for a in &accounts {
         out.push(format!("assignee_account_id = {}", q(a)));
         out.push(format!("assignee_account_id <> {}", q(a)));
@@ -74,7 +74,7 @@ fn conditions() -> Vec<String> {
     out.push("assignee_account_id IS NULL".into());
     out.push("assignee_account_id IS NOT NULL".into());
     out.push("creator_account_id IS NOT NULL".into());
-    for l in sample_unnest("labels", 4) {
+    for l in sample_unnest(local, "labels", 4) {
         out.push(format!("{} = ANY(labels)", q(&l)));
         out.push(format!("labels @> ARRAY[{}]", q(&l)));
         out.push(format!("NOT ({} = ANY(labels))", q(&l)));
@@ -83,14 +83,14 @@ fn conditions() -> Vec<String> {
     out.push("labels <> '{}'".into());
     out.push("labels @> ARRAY['nolabel']".into());
     out.push("labels @> '{}'".into());
-    for c in sample_unnest("components", 2) {
+    for c in sample_unnest(local, "components", 2) {
         out.push(format!("{} = ANY(components)", q(&c)));
     }
     out.push("components = '{}'".into());
-    for v in sample_unnest("fix_versions", 2) {
+    for v in sample_unnest(local, "fix_versions", 2) {
         out.push(format!("fix_versions @> ARRAY[{}]", q(&v)));
     }
-    let created = sample("created", 300);
+    let created = sample(local, "created", 300);
     for (i, t) in created.iter().step_by(60).enumerate() {
         let t = q(t);
         out.push(format!("created >= {t}::timestamptz"));
@@ -114,14 +114,14 @@ fn conditions() -> Vec<String> {
     out.push("resolution_date IS NOT NULL".into());
     out.push("resolution_date > '2025-01-01 00:00:00+00'".into());
     out.push("created <> updated".into());
-    for d in sample("due_date", 40).iter().step_by(10) {
+    for d in sample(local, "due_date", 40).iter().step_by(10) {
         out.push(format!("due_date = {}", q(d)));
         out.push(format!("due_date >= {}", q(d)));
         out.push(format!("due_date < {}::date + 1", q(d)));
     }
     out.push("due_date IS NULL".into());
     out.push("due_date IS NOT NULL".into());
-    let summaries = sample("summary", 300);
+    let summaries = sample(local, "summary", 300);
     for s in summaries.iter().step_by(50) {
         out.push(format!("summary = {}", q(s)));
         if let Some(word) = s.split_whitespace().find(|w| w.len() > 3) {
@@ -140,7 +140,7 @@ fn conditions() -> Vec<String> {
     out.push("summary = '\" OR project = \"X'".into());
     out.push("description IS NULL".into());
     out.push("description LIKE '%search%'".into());
-    let keys = sample("key", 300);
+    let keys = sample(local, "key", 300);
     for k in keys.iter().step_by(75) {
         out.push(format!("key = {}", q(k)));
         out.push(format!("key = lower({})", q(k)));
@@ -161,11 +161,16 @@ fn conditions() -> Vec<String> {
     out
 }
 
-/// Runs the suite (called from the `tests` schema's `#[pg_test]`).
-pub fn run() {
-    let fake = Fake::start(300, 21);
-    fake.install("d", TOKEN);
-    let single = conditions();
+/// Runs the suite against a fake of `deployment` (`cloud`, `server`), through server `name`.
+pub fn run(deployment: &str, name: &str) {
+    let fake = Fake::start_with(300, 21, &["--deployment", deployment]);
+    fake.install_as(name, TOKEN, deployment);
+    // What a search for every issue sends: Data Center's is paged by id.
+    let (search, unrestricted) = match deployment {
+        "server" => ("/rest/api/2/search", "project IS NOT EMPTY ORDER BY id ASC"),
+        _ => ("/rest/api/3/search/jql", "project IS NOT EMPTY"),
+    };
+    let single = conditions(&format!("{name}_local"));
     let n = single.len();
     let mut cases: Vec<String> = single.clone();
     for i in 0..n {
@@ -183,17 +188,15 @@ pub fn run() {
     for condition in &cases {
         fake.clear_requests();
         compare(
+            name,
             &format!("SELECT id, key FROM @T@ WHERE {condition}"),
             condition,
         );
         if fake
             .searched_jql()
             .iter()
-            .any(|j| j != "project IS NOT EMPTY")
-            || fake
-                .requests()
-                .iter()
-                .all(|r| r["path"] != "/rest/api/3/search/jql")
+            .any(|j| j != unrestricted && !j.starts_with("project IS NOT EMPTY AND id > "))
+            || fake.requests().iter().all(|r| r["path"] != search)
         {
             pushed += 1;
         }
@@ -211,6 +214,7 @@ pub fn run() {
         let order = orders[i % orders.len()];
         let limit = 1 + i % 9;
         compare(
+            name,
             &format!(
                 "SELECT array_agg(id) FROM (SELECT id FROM @T@ WHERE {condition} ORDER BY {order} LIMIT {limit}) s"
             ),
@@ -225,21 +229,22 @@ pub fn run() {
         "only {pushed} of {} cases pushed anything",
         cases.len()
     );
-    pgrx::log!("differential suite: {total} cases, {pushed} with pushdown");
+    pgrx::log!("differential suite ({deployment}): {total} cases, {pushed} with pushdown");
 }
 
-/// Runs `template` (with `@T@` for the table) on the foreign and the local table.
-fn compare(template: &str, condition: &str) {
+/// Runs `template` (with `@T@` for the table) on foreign table `<name>_issues` and local
+/// table `<name>_local`.
+fn compare(name: &str, template: &str, condition: &str) {
     let wrap = |table: &str| {
         format!(
             "SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY to_jsonb(t)::text), '[]')::text FROM ({}) t",
             template.replace("@T@", table)
         )
     };
-    let remote: String = Spi::get_one(&wrap("d_issues"))
+    let remote: String = Spi::get_one(&wrap(&format!("{name}_issues")))
         .unwrap_or_else(|e| panic!("{condition}: {e}"))
         .unwrap_or_default();
-    let local: String = Spi::get_one(&wrap("d_local"))
+    let local: String = Spi::get_one(&wrap(&format!("{name}_local")))
         .unwrap_or_else(|e| panic!("{condition}: {e}"))
         .unwrap_or_default();
     assert_eq!(remote, local, "results differ for: {template}");

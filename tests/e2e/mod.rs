@@ -48,12 +48,34 @@ mod tests {
 
     #[pg_test]
     fn auth_oauth1_pkcs8() {
-        crate::e2e::auth::oauth1(include_str!("../fake-jira/keys/consumer_pkcs8.pem"), "a7");
+        crate::e2e::auth::oauth1(
+            include_str!("../fake-jira/keys/consumer_pkcs8.pem"),
+            "a7",
+            "cloud",
+        );
     }
 
     #[pg_test]
     fn auth_oauth1_pkcs1() {
-        crate::e2e::auth::oauth1(include_str!("../fake-jira/keys/consumer_pkcs1.pem"), "a8");
+        crate::e2e::auth::oauth1(
+            include_str!("../fake-jira/keys/consumer_pkcs1.pem"),
+            "a8",
+            "cloud",
+        );
+    }
+
+    #[pg_test]
+    fn auth_oauth1_on_data_center() {
+        crate::e2e::auth::oauth1(
+            include_str!("../fake-jira/keys/consumer_pkcs8.pem"),
+            "a9",
+            "server",
+        );
+    }
+
+    #[pg_test]
+    fn auth_every_data_center_scheme_reads_issues_and_comments() {
+        crate::e2e::auth::data_center_schemes();
     }
 
     #[pg_test]
@@ -103,7 +125,12 @@ mod tests {
 
     #[pg_test]
     fn every_column_of_every_entity_equals_the_jira_json() {
-        crate::e2e::columns::every_column_of_every_entity();
+        crate::e2e::columns::every_column_of_every_entity("cloud", "c1");
+    }
+
+    #[pg_test]
+    fn every_column_read_from_data_center_equals_its_json() {
+        crate::e2e::columns::every_column_of_every_entity("server", "c2");
     }
 
     #[pg_test]
@@ -113,7 +140,12 @@ mod tests {
 
     #[pg_test]
     fn differential_where_order_by_limit() {
-        crate::e2e::differential::run();
+        crate::e2e::differential::run("cloud", "d");
+    }
+
+    #[pg_test]
+    fn differential_where_order_by_limit_on_data_center() {
+        crate::e2e::differential::run("server", "dd");
     }
 
     #[pg_test]

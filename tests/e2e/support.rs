@@ -142,11 +142,17 @@ impl Fake {
         .expect("visit")
     }
 
-    /// Creates server `name` over this fake with extra options, a user mapping with
-    /// `mapping_options`, and foreign table `<name>_issues (key text, summary text)`.
+    /// Creates server `name` over this fake with extra options (`deployment 'cloud'` unless
+    /// they name one), a user mapping with `mapping_options`, and foreign table
+    /// `<name>_issues (key text, summary text)`.
     pub fn install_auth(&self, name: &str, server_options: &str, mapping_options: &str) {
+        let deployment = if server_options.contains("deployment ") {
+            ""
+        } else {
+            "deployment 'cloud', "
+        };
         Spi::run(&format!(
-            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud', max_retries '2'{}{server_options});
+            "CREATE SERVER {name} FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', {deployment}max_retries '2'{}{server_options});
              CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS ({mapping_options});
              CREATE FOREIGN TABLE {name}_issues (key text, summary text) SERVER {name} OPTIONS (entity 'issues');",
             self.url,

@@ -3,6 +3,8 @@
 
 use crate::data::{Dataset, Issue};
 use crate::render::issue_fields;
+use crate::server::datacenter;
+use crate::Deployment;
 use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 
@@ -53,15 +55,28 @@ fn number(n: Option<i64>) -> String {
     n.map_or_else(|| "NULL".to_string(), |n| n.to_string())
 }
 
-fn row(base: &str, ds: &Dataset, issue: &Issue) -> String {
+fn row(base: &str, ds: &Dataset, deployment: Deployment, issue: &Issue) -> String {
     let c = &ds.catalog;
     let project = &c.projects[issue.project];
     let issue_type = &c.issue_types[issue.issue_type];
     let status = &c.statuses[issue.status];
     let priority = issue.priority.map(|p| &c.priorities[p]);
-    let user_id = |u: Option<usize>| text(u.map(|u| c.users[u].account_id.as_str()));
+    // Data Center's `*_account_id` columns hold the user's name.
+    let user_id = |u: Option<usize>| {
+        text(
+            u.map(|u| match deployment {
+                Deployment::Cloud => c.users[u].account_id.clone(),
+                Deployment::Server => datacenter::user_name(&c.users[u].account_id),
+            })
+            .as_deref(),
+        )
+    };
     let user_name = |u: Option<usize>| text(u.map(|u| c.users[u].display_name.as_str()));
-    let fields = Value::Object(issue_fields(base, ds, issue)).to_string();
+    let mut fields = Value::Object(issue_fields(base, ds, issue));
+    if deployment == Deployment::Server {
+        datacenter::users_by_name(&mut fields);
+    }
+    let fields = fields.to_string();
     let values = [
         issue.id.to_string(),
         literal(&issue.key),
@@ -137,7 +152,12 @@ pub fn valid_table_name(name: &str) -> bool {
 }
 
 /// The script for table `table`; `Err` with a message when the name is not a plain identifier.
-pub fn script(table: &str, base: &str, ds: &Dataset) -> Result<String, String> {
+pub fn script(
+    table: &str,
+    base: &str,
+    ds: &Dataset,
+    deployment: Deployment,
+) -> Result<String, String> {
     if !valid_table_name(table) {
         return Err(format!(
             "The table name '{table}' must match [a-z_][a-z0-9_]*."
@@ -145,7 +165,7 @@ pub fn script(table: &str, base: &str, ds: &Dataset) -> Result<String, String> {
     }
     let mut out = format!("CREATE TABLE {table} ({COLUMNS});\n");
     for chunk in ds.issues.chunks(BATCH) {
-        let rows: Vec<String> = chunk.iter().map(|i| row(base, ds, i)).collect();
+        let rows: Vec<String> = chunk.iter().map(|i| row(base, ds, deployment, i)).collect();
         out.push_str(&format!(
             "INSERT INTO {table} VALUES\n{};\n",
             rows.join(",\n")
@@ -174,7 +194,7 @@ mod tests {
     #[test]
     fn script_has_batches_and_every_row() {
         let ds = generate(1200, 3, "t@example.com", "UTC");
-        let s = script("t", "http://x", &ds).unwrap();
+        let s = script("t", "http://x", &ds, Deployment::Cloud).unwrap();
         assert!(s.starts_with("CREATE TABLE t (id bigint, key text,"));
         assert_eq!(s.matches("INSERT INTO t VALUES").count(), 3);
         assert!(s.contains("'{}'::text[]"));

@@ -23,6 +23,23 @@ pub struct EvalContext<'a> {
     pub now: DateTime<Utc>,
     /// The searching user's account id (`currentUser()`), `None` when anonymous.
     pub current_user: Option<String>,
+    /// Which Jira answers: Data Center names users by `name` and `key`, refuses keys that do
+    /// not exist, and allows unbounded queries.
+    pub deployment: crate::Deployment,
+}
+
+impl EvalContext<'_> {
+    /// What a user is called in JQL: the account id on Cloud, the name and key on Data Center.
+    fn user_names(&self, user: usize) -> Vec<String> {
+        let id = &self.dataset.catalog.users[user].account_id;
+        match self.deployment {
+            crate::Deployment::Cloud => vec![id.clone()],
+            crate::Deployment::Server => vec![
+                crate::server::datacenter::user_name(id),
+                crate::server::datacenter::user_key(id),
+            ],
+        }
+    }
 }
 
 /// How a field compares.
@@ -245,7 +262,11 @@ fn collect_unknown(clause: &Clause, ctx: &EvalContext, out: &mut Vec<String>) {
             let [f] = resolve_field(field)[..] else {
                 return;
             };
-            let Some(known) = known_names(f, ctx.dataset) else {
+            if kind(f) == Kind::Key && ctx.deployment == crate::Deployment::Server {
+                missing_keys(field, value, ctx, out);
+                return;
+            }
+            let Some(known) = known_names(f, ctx) else {
                 return;
             };
             let sensitive = matches!(kind(f), Kind::Match { sensitive: true });
@@ -273,10 +294,30 @@ fn collect_unknown(clause: &Clause, ctx: &EvalContext, out: &mut Vec<String>) {
     }
 }
 
+/// Data Center refuses a search naming an issue key that no issue has (ids are not checked).
+fn missing_keys(field: &str, value: &Operand, ctx: &EvalContext, out: &mut Vec<String>) {
+    let c = &ctx.dataset.catalog;
+    for v in operand_values(value) {
+        let (Value::Str(text) | Value::Word(text)) = v else {
+            continue;
+        };
+        let Some((project, number)) = parse_key(text) else {
+            continue;
+        };
+        let exists = ctx.dataset.issues.iter().any(|i| {
+            i.number == number && c.projects[i.project].key.eq_ignore_ascii_case(&project)
+        });
+        let message = format!("An issue with key '{text}' does not exist for field '{field}'.");
+        if !exists && !out.contains(&message) {
+            out.push(message);
+        }
+    }
+}
+
 /// Every name, key and id that some object of a name-like system field answers to; `None` for
 /// fields whose values are not checked (labels, custom fields, dates, ...).
-fn known_names(f: FieldRef, ds: &Dataset) -> Option<Vec<String>> {
-    let c = &ds.catalog;
+fn known_names(f: FieldRef, ctx: &EvalContext) -> Option<Vec<String>> {
+    let c = &ctx.dataset.catalog;
     let pairs = |it: &mut dyn Iterator<Item = (&String, &String)>| {
         it.flat_map(|(a, b)| [a.clone(), b.clone()]).collect()
     };
@@ -298,7 +339,7 @@ fn known_names(f: FieldRef, ds: &Dataset) -> Option<Vec<String>> {
         FieldRef::Component => pairs(&mut c.components.iter().map(|(_, x)| (&x.name, &x.id))),
         FieldRef::FixVersion => pairs(&mut c.versions.iter().map(|(_, x)| (&x.name, &x.id))),
         FieldRef::Assignee | FieldRef::Reporter | FieldRef::Creator => {
-            c.users.iter().map(|u| u.account_id.clone()).collect()
+            (0..c.users.len()).flat_map(|u| ctx.user_names(u)).collect()
         }
         _ => return None,
     })
@@ -320,7 +361,7 @@ pub fn evaluate(clause: &Clause, issue: &Issue, ctx: &EvalContext) -> bool {
 fn evaluate_term(f: FieldRef, op: Op, operand: &Operand, issue: &Issue, ctx: &EvalContext) -> bool {
     match kind(f) {
         Kind::Match { sensitive } => {
-            let elements = match_elements(f, issue, ctx.dataset);
+            let elements = match_elements(f, issue, ctx);
             let unresolved_means_empty = f == FieldRef::Resolution;
             let value = if elements.is_empty() {
                 None
@@ -329,7 +370,13 @@ fn evaluate_term(f: FieldRef, op: Op, operand: &Operand, issue: &Issue, ctx: &Ev
             };
             compare(op, operand, value, |els, v| {
                 let wanted = match v {
-                    Value::Function { .. } => ctx.current_user.clone()?,
+                    Value::Function { .. } => {
+                        let id = ctx.current_user.as_deref()?;
+                        match ctx.deployment {
+                            crate::Deployment::Cloud => id.to_string(),
+                            crate::Deployment::Server => crate::server::datacenter::user_name(id),
+                        }
+                    }
                     v => v.text()?.to_string(),
                 };
                 if unresolved_means_empty && wanted.eq_ignore_ascii_case("unresolved") {
@@ -438,12 +485,10 @@ fn compare<T>(
 }
 
 /// For name-like fields: one entry per element, each listing the names it answers to.
-fn match_elements(f: FieldRef, issue: &Issue, ds: &Dataset) -> Vec<Vec<String>> {
+fn match_elements(f: FieldRef, issue: &Issue, ctx: &EvalContext) -> Vec<Vec<String>> {
+    let ds = ctx.dataset;
     let c = &ds.catalog;
-    let user = |u: Option<usize>| {
-        u.map(|u| vec![vec![c.users[u].account_id.clone()]])
-            .unwrap_or_default()
-    };
+    let user = |u: Option<usize>| u.map(|u| vec![ctx.user_names(u)]).unwrap_or_default();
     match f {
         FieldRef::Project => {
             let p = &c.projects[issue.project];

@@ -43,8 +43,12 @@ impl SearchError {
 /// Runs a JQL query over the whole data set; returns matching issue indices in order.
 pub fn search(jql: &str, ctx: &EvalContext) -> Result<Vec<usize>, SearchError> {
     let query = parse(jql).map_err(SearchError::Syntax)?;
-    let Some(clause) = &query.clause else {
-        return Err(SearchError::Unbounded);
+    let every = super::Clause::And(Vec::new());
+    let clause = match &query.clause {
+        Some(clause) => clause,
+        // Data Center allows unbounded JQL: every issue, in the query's order.
+        None if ctx.deployment == crate::Deployment::Server => &every,
+        None => return Err(SearchError::Unbounded),
     };
     validate(&query, ctx).map_err(SearchError::Invalid)?;
     let unknown = unknown_values(&query, ctx);

@@ -23,6 +23,7 @@ fn ctx(ds: &Dataset) -> EvalContext<'_> {
         time_zone: "Australia/Sydney".parse().unwrap(),
         now: Utc.with_ymd_and_hms(2024, 3, 10, 0, 0, 0).unwrap(),
         current_user: Some(ds.catalog.users[0].account_id.clone()),
+        deployment: crate::Deployment::Cloud,
     }
 }
 
@@ -403,4 +404,43 @@ fn due_dates_compare_as_dates_in_the_users_zone() {
     ));
     assert!(matches(&ds, "due >= \"2024-03-05 00:00\"", 0));
     assert!(!matches(&ds, "due > \"2024-03-05 00:00\"", 0));
+}
+
+#[test]
+fn data_center_names_users_refuses_missing_keys_and_allows_unbounded_queries() {
+    let ds = dataset();
+    let dc = EvalContext {
+        deployment: crate::Deployment::Server,
+        ..ctx(&ds)
+    };
+    let assignee = ds.issues[1].assignee.expect("issue 1 has an assignee");
+    let id = &ds.catalog.users[assignee].account_id;
+    let name = crate::server::datacenter::user_name(id);
+    let key = crate::server::datacenter::user_key(id);
+    let found = |jql: &str| search(jql, &dc).map(|h| h.contains(&1));
+    assert_eq!(found(&format!("assignee = \"{name}\"")), Ok(true));
+    assert_eq!(found(&format!("assignee in (\"{key}\")")), Ok(true));
+    // Data Center knows no account ids.
+    assert!(matches!(
+        search(&format!("assignee = \"{id}\""), &dc),
+        Err(SearchError::UnknownValues(_))
+    ));
+    assert_eq!(
+        found("assignee in (currentUser(), EMPTY) OR id > 0"),
+        Ok(true)
+    );
+    let own = ds.issues[0].key.clone();
+    assert_eq!(
+        search(&format!("key in (\"{own}\", \"NOPE-9\", \"nope-9\")"), &dc),
+        Err(SearchError::UnknownValues(vec![
+            "An issue with key 'NOPE-9' does not exist for field 'key'.".into(),
+            "An issue with key 'nope-9' does not exist for field 'key'.".into(),
+        ]))
+    );
+    assert_eq!(search("", &dc).map(|h| h.len()), Ok(ds.issues.len()));
+    let ordered = search("ORDER BY key DESC", &dc).unwrap();
+    assert_eq!(ordered.len(), ds.issues.len());
+    // Cloud refuses both.
+    assert_eq!(search("", &ctx(&ds)), Err(SearchError::Unbounded));
+    assert!(search("key in (\"NOPE-9\")", &ctx(&ds)).is_ok());
 }

@@ -107,10 +107,26 @@ pub async fn issue_changelog(
         Ok(p) => p,
         Err(e) => return *e,
     };
+    let issue = &state.dataset.issues[index];
+    let base = &state.base_url;
+    let all = histories(&state, index);
+    Json(paged(
+        &format!("{base}/rest/api/3/issue/{}/changelog", issue.key),
+        "",
+        start,
+        max,
+        all,
+    ))
+    .into_response()
+}
+
+/// The change history of the issue at `index`, oldest first, as Jira lists it (the changelog
+/// endpoint's pages, and `expand=changelog` of an issue).
+pub fn histories(state: &Shared, index: usize) -> Vec<Value> {
     let ds = &state.dataset;
     let issue = &ds.issues[index];
     let base = &state.base_url;
-    let all: Vec<Value> = changelog(state.config.seed, &ds.catalog, issue)
+    changelog(state.config.seed, &ds.catalog, issue)
         .into_iter()
         .map(|h| {
             let items: Vec<Value> = h
@@ -135,13 +151,5 @@ pub async fn issue_changelog(
                 "items": items,
             })
         })
-        .collect();
-    Json(paged(
-        &format!("{base}/rest/api/3/issue/{}/changelog", issue.key),
-        "",
-        start,
-        max,
-        all,
-    ))
-    .into_response()
+        .collect()
 }

@@ -83,7 +83,12 @@ pub async fn all_issues(State(state): State<Shared>) -> Response {
 pub async fn sql(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
     let pairs = params::pairs(q.as_deref());
     let table = params::last(&pairs, "table").unwrap_or("");
-    match oracle::script(table, &state.base_url, &state.dataset) {
+    match oracle::script(
+        table,
+        &state.base_url,
+        &state.dataset,
+        state.config.deployment,
+    ) {
         Ok(script) => (
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             script,

@@ -10,6 +10,11 @@ pub fn user_name(account_id: &str) -> String {
     format!("u-{account_id}")
 }
 
+/// The Data Center user key of a user the generated data knows by Cloud account id.
+pub fn user_key(account_id: &str) -> String {
+    format!("JIRAUSER-{account_id}")
+}
+
 /// `response` with every user object in Data Center's shape.
 pub async fn shaped(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
@@ -22,7 +27,8 @@ pub async fn shaped(response: Response) -> Response {
     Response::from_parts(parts, Body::from(value.to_string()))
 }
 
-fn users_by_name(value: &mut Value) {
+/// Every user object in `value` in Data Center's shape.
+pub fn users_by_name(value: &mut Value) {
     match value {
         Value::Array(items) => items.iter_mut().for_each(users_by_name),
         Value::Object(map) => {
@@ -47,10 +53,7 @@ fn as_data_center_user(map: &mut Map<String, Value>, account_id: &str) {
             Value::String(format!("{base}/rest/api/2/user?username={name}")),
         );
     }
-    map.insert(
-        "key".into(),
-        Value::String(format!("JIRAUSER-{account_id}")),
-    );
+    map.insert("key".into(), Value::String(user_key(account_id)));
     map.insert("name".into(), Value::String(name));
 }
 

@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 const EXPAND: &str =
     "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations";
 
-/// `GET /rest/api/3/issue/{idOrKey}`; fields default to `*all`.
+/// `GET /rest/api/3/issue/{idOrKey}`; fields default to `*all`; `expand=changelog` adds the
+/// whole change history (what Data Center, which has no changelog endpoint, offers).
 pub async fn get_issue(
     State(state): State<Shared>,
     Path(id_or_key): Path<String>,
@@ -23,15 +24,30 @@ pub async fn get_issue(
     let pairs = params::pairs(q.as_deref());
     let selection =
         FieldSelection::parse(&params::list(&pairs, "fields").unwrap_or_default(), "*all");
+    let expanded = params::list(&pairs, "expand")
+        .unwrap_or_default()
+        .iter()
+        .any(|e| e == "changelog");
     match state.find_issue(&id_or_key) {
-        Some(i) => Json(issue_json(
-            &state.base_url,
-            &state.dataset,
-            &state.dataset.issues[i],
-            &selection,
-            EXPAND,
-        ))
-        .into_response(),
+        Some(i) => {
+            let mut issue = issue_json(
+                &state.base_url,
+                &state.dataset,
+                &state.dataset.issues[i],
+                &selection,
+                EXPAND,
+            );
+            if expanded {
+                let histories = super::activity::histories(&state, i);
+                issue["changelog"] = json!({
+                    "startAt": 0,
+                    "maxResults": histories.len(),
+                    "total": histories.len(),
+                    "histories": histories,
+                });
+            }
+            Json(issue).into_response()
+        }
         None => jira_error(StatusCode::NOT_FOUND, NO_ISSUE),
     }
 }

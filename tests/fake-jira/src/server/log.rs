@@ -33,7 +33,10 @@ pub struct LogEntry {
 
 fn is_search(path: &str) -> bool {
     let path = api_path(path);
-    path == "/rest/api/3/search/jql" || path == "/rest/api/3/search/approximate-count"
+    matches!(
+        path,
+        "/rest/api/3/search/jql" | "/rest/api/3/search/approximate-count" | "/rest/api/2/search"
+    )
 }
 
 /// The Jira API path of a request: `/rest/...` itself, or the part of a gateway path

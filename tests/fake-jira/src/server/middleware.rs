@@ -18,7 +18,10 @@ const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Paths that answer anonymous callers with an empty result instead of 401.
 pub fn allows_anonymous(path: &str) -> bool {
-    path == "/rest/api/3/search/jql" || path == "/rest/api/3/search/approximate-count"
+    matches!(
+        path,
+        "/rest/api/3/search/jql" | "/rest/api/3/search/approximate-count" | "/rest/api/2/search"
+    )
 }
 
 /// The header Jira adds when credentials were given but rejected.

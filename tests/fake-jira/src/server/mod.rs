@@ -9,7 +9,7 @@ mod connection;
 mod control;
 mod counters;
 mod creds;
-mod datacenter;
+pub(crate) mod datacenter;
 mod errors;
 mod faults;
 mod field_options;
@@ -163,6 +163,14 @@ fn both_versions() -> Router<Shared> {
         ("/statuscategory", get(lists::status_categories)),
         ("/resolution", get(lists::resolutions)),
         ("/issuetype", get(lists::issue_types)),
+        ("/issue/{id_or_key}", get(issues::get_issue)),
+        ("/issue/{id_or_key}/comment", get(children::issue_comments)),
+        ("/issue/{id_or_key}/worklog", get(children::issue_worklogs)),
+        ("/issue/{id_or_key}/transitions", get(activity::transitions)),
+        ("/issue/{id_or_key}/watchers", get(activity::issue_watchers)),
+        ("/issue/{id_or_key}/votes", get(activity::issue_votes)),
+        ("/worklog/updated", get(children::worklogs_updated)),
+        ("/worklog/list", post(children::worklog_list)),
     ] {
         router = router
             .route(&format!("/rest/api/2{path}"), handler.clone())
@@ -189,36 +197,10 @@ fn api_router(state: Shared) -> Router {
             post(search::approximate_count),
         )
         .route("/rest/api/3/issue/bulkfetch", post(issues::bulk_fetch))
-        .route("/rest/api/3/issue/{id_or_key}", get(issues::get_issue))
-        .route(
-            "/rest/api/3/issue/{id_or_key}/comment",
-            get(children::issue_comments),
-        )
-        .route(
-            "/rest/api/3/issue/{id_or_key}/worklog",
-            get(children::issue_worklogs),
-        )
-        .route(
-            "/rest/api/3/issue/{id_or_key}/transitions",
-            get(activity::transitions),
-        )
-        .route(
-            "/rest/api/3/issue/{id_or_key}/watchers",
-            get(activity::issue_watchers),
-        )
-        .route(
-            "/rest/api/3/issue/{id_or_key}/votes",
-            get(activity::issue_votes),
-        )
         .route(
             "/rest/api/3/issue/{id_or_key}/changelog",
             get(activity::issue_changelog),
         )
-        .route(
-            "/rest/api/3/worklog/updated",
-            get(children::worklogs_updated),
-        )
-        .route("/rest/api/3/worklog/list", post(children::worklog_list))
         .route(
             "/rest/api/3/field/{field_id}/context",
             get(field_options::contexts),

@@ -190,10 +190,8 @@ pub async fn search_v2(
             state.config.result_window
         ));
     }
-    // Data Center allows unbounded JQL: an empty query is every issue.
     let hits = match cached_search(&state, &jql) {
         Ok(hits) => hits,
-        Err(SearchError::Unbounded) => Arc::new((0..state.dataset.issues.len()).collect()),
         Err(e) => return search_error(&e),
     };
     let selection = FieldSelection::parse(&fields, "*navigable");
@@ -256,6 +254,7 @@ pub fn context(state: &AppState) -> EvalContext<'_> {
             .users
             .first()
             .map(|u| u.account_id.clone()),
+        deployment: state.config.deployment,
     }
 }
 
