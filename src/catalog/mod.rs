@@ -11,7 +11,7 @@ mod value;
 pub mod wiki;
 
 pub use listing::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
-pub use value::{Cell, PgType};
+pub use value::{timestamp, Cell, PgType};
 
 use serde_json::Value;
 

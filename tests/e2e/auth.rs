@@ -443,13 +443,36 @@ pub fn data_center_schemes() {
     let crowd = sso_options(&fake, "Crowd", "/crowd/sso/login", "");
     let login = |password: &str| format!("user '{USER}', password '{password}'");
     let crowd_login = |password: &str| {
-        format!("{}, sso_app_name 'jira-app', sso_app_password 'app-pass'", login(password))
+        format!(
+            "{}, sso_app_name 'jira-app', sso_app_password 'app-pass'",
+            login(password)
+        )
     };
     let schemes = [
-        ("Basic", "auth_scheme 'Basic'".to_string(), login(PASSWORD), login("wrong-Secret")),
-        ("PAT", "auth_scheme 'PAT'".to_string(), format!("pat '{PAT}'"), "pat 'wrong-Secret'".to_string()),
-        ("LDAP", "auth_scheme 'LDAP'".to_string(), login(PASSWORD), login("wrong-Secret")),
-        ("Crowd", crowd, crowd_login(PASSWORD), crowd_login("wrong-Secret")),
+        (
+            "Basic",
+            "auth_scheme 'Basic'".to_string(),
+            login(PASSWORD),
+            login("wrong-Secret"),
+        ),
+        (
+            "PAT",
+            "auth_scheme 'PAT'".to_string(),
+            format!("pat '{PAT}'"),
+            "pat 'wrong-Secret'".to_string(),
+        ),
+        (
+            "LDAP",
+            "auth_scheme 'LDAP'".to_string(),
+            login(PASSWORD),
+            login("wrong-Secret"),
+        ),
+        (
+            "Crowd",
+            crowd,
+            crowd_login(PASSWORD),
+            crowd_login("wrong-Secret"),
+        ),
         ("Okta", okta, login(PASSWORD), login("wrong-Secret")),
     ];
     let mut expected_comments = None;

@@ -12,7 +12,8 @@ fn server(name: &str, fake: &Fake, deployment: &str) {
          CREATE USER MAPPING FOR CURRENT_USER SERVER {name} OPTIONS (user '{USER}', api_token '{TOKEN}');
          CREATE FOREIGN TABLE {name}_issues (key text, summary text) SERVER {name} OPTIONS (entity 'issues');
          CREATE FOREIGN TABLE {name}_statuses (id text, name text) SERVER {name} OPTIONS (entity 'statuses');
-         CREATE FOREIGN TABLE {name}_labels (label text) SERVER {name} OPTIONS (entity 'labels');",
+         CREATE FOREIGN TABLE {name}_labels (label text) SERVER {name} OPTIONS (entity 'labels');
+         CREATE FOREIGN TABLE {name}_issues_by_time (key text, created timestamptz) SERVER {name} OPTIONS (entity 'issues');",
         fake.url
     ))
     .expect("a server");
@@ -264,6 +265,10 @@ pub fn data_center_issues_page_by_id_past_the_window() {
     );
     assert!(searches[0].2.ends_with("ORDER BY id ASC"), "{searches:?}");
     assert!(searches[1].2.starts_with("id > "), "{searches:?}");
+    assert!(
+        searches.iter().all(|(start, _, _)| *start == 0),
+        "{searches:?}"
+    );
     assert!(!fake
         .requested_paths()
         .iter()
@@ -291,7 +296,28 @@ pub fn data_center_issues_page_by_id_past_the_window() {
     assert_eq!(searches.len(), 1, "{searches:?}");
     assert_eq!(searches[0].1, 3);
     assert!(
-        searches[0].2.ends_with("ORDER BY updated DESC"),
+        searches[0].2.ends_with("ORDER BY updated DESC, id ASC"),
+        "{searches:?}"
+    );
+    // A pushed ORDER BY over more issues than the window: each page seeks past the last
+    // issue read in that order (by epoch ms, then id), never by offset.
+    fake.clear_requests();
+    let all = |table: &str| -> String {
+        one(&format!(
+            "SELECT string_agg(u, ',') FROM (SELECT updated::text AS u FROM {table} ORDER BY updated DESC) s"
+        ))
+    };
+    assert_eq!(all("d7_issues"), all("d7_local"));
+    let plan = explain("SELECT key FROM d7_issues ORDER BY updated DESC");
+    assert!(!plan.contains("Sort"), "{plan}");
+    let searches = server_searches(&fake);
+    assert_eq!(searches.len(), 3, "{searches:?}");
+    assert!(
+        searches.iter().all(|(start, _, _)| *start == 0),
+        "{searches:?}"
+    );
+    assert!(
+        searches[1].2.contains("updated < ") && searches[1].2.contains(" AND id > "),
         "{searches:?}"
     );
     // A LIMIT alone is one request too, of the LIMIT's size.
@@ -350,4 +376,58 @@ pub fn data_center_issues_page_by_id_past_the_window() {
     let mut sent = sent;
     sent.sort();
     assert_eq!(sent, expected);
+}
+
+/// 25,000 Data Center issues, result window 10,000, pages of at most 1,000: a full scan and a
+/// scan in a pushed order each return every issue once without an offset past the window.
+pub fn data_center_scans_25000_issues_past_the_window() {
+    let fake = Fake::start_with(
+        25_000,
+        44,
+        &[
+            "--deployment",
+            "server",
+            "--search-max-results",
+            "1000",
+            "--result-window",
+            "10000",
+        ],
+    );
+    server("d8", &fake, ", deployment 'server', page_size '5000'");
+    for order in ["", " ORDER BY created"] {
+        fake.clear_requests();
+        let (rows, keys, ordered): (i64, i64, bool) = Spi::get_three(&format!(
+            "SELECT count(*), count(DISTINCT key), \
+                    coalesce(bool_and(prev IS NULL OR prev <= created), true) \
+             FROM (SELECT key, created, lag(created) OVER () AS prev \
+                   FROM (SELECT i.key, i.created FROM d8_issues_by_time i{order}) s) t"
+        ))
+        .map(|(a, b, c)| (a.unwrap_or(0), b.unwrap_or(0), c.unwrap_or(false)))
+        .expect("a full scan");
+        assert_eq!((rows, keys), (25_000, 25_000), "{order}");
+        assert!(ordered || order.is_empty(), "{order}");
+        let searches = server_searches(&fake);
+        let sent_order = if order.is_empty() {
+            "ORDER BY id ASC"
+        } else {
+            "ORDER BY created ASC, id ASC"
+        };
+        assert!(
+            searches.iter().all(|(_, _, jql)| jql.ends_with(sent_order)),
+            "{order}: {:?}",
+            &searches[..2]
+        );
+        // Jira applied 1,000 of the 5,000 asked: 25 pages.
+        assert_eq!(searches.len(), 25, "{order}: {} searches", searches.len());
+        assert!(
+            searches
+                .iter()
+                .all(|(start, max, _)| start + max.min(&1000) <= 10_000),
+            "{order}"
+        );
+        pgrx::log!(
+            "Data Center scan{order}: {rows} issues in {} searches, none past the window",
+            searches.len()
+        );
+    }
 }

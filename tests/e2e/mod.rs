@@ -791,6 +791,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn deployment_data_center_scans_25000_issues_past_the_window() {
+        crate::e2e::deployment::data_center_scans_25000_issues_past_the_window();
+    }
+
+    #[pg_test]
     fn deployment_data_center_reads_what_it_serves_and_refuses_the_rest() {
         crate::e2e::deployment::data_center_reads_what_it_serves_and_refuses_the_rest();
     }
