@@ -19,10 +19,12 @@ const NOT_ON_DATA_CENTER: [&str; 8] = [
     "custom_field_options",
 ];
 
-/// A column as Data Center's JSON holds it: users by `name`, without an account type.
+/// A column as Data Center's JSON holds it: users by `name`, without an account type, rich
+/// text as wiki markup.
 fn on_server(spec: Spec) -> Spec {
     match spec {
         ("account_type", _, _) => ("account_type", Null, ""),
+        (column, Rich, path) => (column, Wiki, path),
         (column, kind, path) if path.contains("accountId") => (
             column,
             kind,
@@ -69,6 +71,9 @@ enum Kind {
     /// ADF rendered to text: compared without whitespace with the document's text, mentions,
     /// emoji and cards in order.
     Rich,
+    /// Wiki markup rendered to text (Data Center): compared with the markup, both without
+    /// whitespace and markup characters.
+    Wiki,
     /// The parent's key or id (text).
     Parent,
     /// The parent's id as bigint.
@@ -88,6 +93,15 @@ type Spec = (&'static str, Kind, &'static str);
 /// items are in the answer, and its columns.
 type Child<'a> = (&'a str, &'a [String], &'a str, &'a str, Vec<Spec>);
 
+/// Text without whitespace and the characters and prefixes of wiki markup and its rendering.
+fn without_markup(text: &str) -> String {
+    format!(
+        "nullif(regexp_replace(regexp_replace({text}, \
+         'h[1-6]\\. |\\{{code(:[a-z]+)?\\}}|\\{{quote\\}}|^ *[0-9]+\\. ', '', 'gn'), \
+         '[\\s*_{{}}\\[\\]|~#^+>@()-]', '', 'g'), '')"
+    )
+}
+
 fn expected_expr(kind: Kind, path: &str) -> String {
     let at = format!("e #>> '{{{path}}}'");
     match kind {
@@ -102,6 +116,7 @@ fn expected_expr(kind: Kind, path: &str) -> String {
              ARRAY(SELECT jsonb_array_elements_text(e #> '{{{path}}}')) END"
         ),
         Rich => format!("nullif(e ->> '__text_{path}', '')"),
+        Wiki => without_markup(&format!("e #>> '{{{path}}}'")),
         Parent => "e ->> '__parent'".to_string(),
         ParentInt => "(e ->> '__parent')::bigint".to_string(),
         ParentProject => "regexp_replace(e ->> '__parent', '-[^-]*$', '')".to_string(),
@@ -116,6 +131,7 @@ fn actual_expr(kind: Kind, column: &str) -> String {
             "nullif(regexp_replace(regexp_replace({column}, '^ *(> ?)*([0-9]+\\. |- )?(---$)?', '', 'gn'), '\\s', '', 'g'), '')"
         ),
         Null => format!("{column}::text"),
+        Wiki => without_markup(column),
         _ => column.to_string(),
     }
 }

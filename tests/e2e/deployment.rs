@@ -274,7 +274,8 @@ pub fn data_center_issues_page_by_id_past_the_window() {
         .iter()
         .any(|p| p.starts_with("/rest/api/3/")));
     // The rows equal the fake's own model (user columns hold Data Center names there).
-    let columns = "key, summary, status_name, priority_name, project_key, created, updated, labels";
+    let columns = "key, summary, description, environment, status_name, priority_name, \
+                   project_key, created, updated, labels, assignee_account_id, reporter_account_id";
     let same: bool = one(&format!(
         "SELECT (SELECT array_agg(row({columns}) ORDER BY key) FROM d7_issues) \
               = (SELECT array_agg(row({columns}) ORDER BY key) FROM d7_local)"

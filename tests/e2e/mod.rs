@@ -95,7 +95,12 @@ mod tests {
 
     #[pg_test]
     fn custom_fields_are_typed_columns() {
-        crate::e2e::entities::custom_fields();
+        crate::e2e::entities::custom_fields("cloud", "t30", "cf30");
+    }
+
+    #[pg_test]
+    fn custom_fields_on_data_center() {
+        crate::e2e::entities::custom_fields("server", "t31", "cf31");
     }
 
     #[pg_test]

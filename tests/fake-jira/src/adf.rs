@@ -81,6 +81,17 @@ impl Doc {
         })
     }
 
+    /// The document a JSON value holds, when it is an ADF document of the kinds this model
+    /// has (what the fake itself serves).
+    pub fn from_json(value: &Value) -> Option<Doc> {
+        if value.get("type")?.as_str()? != "doc" || !value.get("content")?.is_array() {
+            return None;
+        }
+        Some(Doc {
+            blocks: blocks_of(value)?,
+        })
+    }
+
     /// The plain text of the document, as the wrapper must render it.
     ///
     /// Rules (the FDW renders ADF the same way):
@@ -164,6 +175,99 @@ impl Block {
                 .join("\n"),
             Block::Rule => "---".to_string(),
         }
+    }
+}
+
+fn content(node: &Value) -> &[Value] {
+    node.get("content")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+fn blocks_of(node: &Value) -> Option<Vec<Block>> {
+    content(node).iter().map(Block::from_json).collect()
+}
+
+fn items_of(node: &Value) -> Option<Vec<Vec<Block>>> {
+    content(node).iter().map(blocks_of).collect()
+}
+
+fn inlines_of(node: &Value) -> Option<Vec<Inline>> {
+    content(node).iter().map(Inline::from_json).collect()
+}
+
+impl Block {
+    fn from_json(node: &Value) -> Option<Block> {
+        let attr = |name: &str| node.get("attrs").and_then(|a| a.get(name));
+        Some(match node.get("type")?.as_str()? {
+            "paragraph" => Block::Paragraph(inlines_of(node)?),
+            "heading" => Block::Heading {
+                level: attr("level")?.as_u64()? as u8,
+                content: inlines_of(node)?,
+            },
+            "bulletList" => Block::BulletList(items_of(node)?),
+            "orderedList" => Block::OrderedList {
+                order: attr("order").and_then(Value::as_u64).map(|o| o as u32),
+                items: items_of(node)?,
+            },
+            "codeBlock" => Block::CodeBlock {
+                language: attr("language").and_then(Value::as_str).map(str::to_string),
+                text: content(node)
+                    .iter()
+                    .filter_map(|t| t.get("text").and_then(Value::as_str))
+                    .collect(),
+            },
+            "blockquote" => Block::Blockquote(blocks_of(node)?),
+            "rule" => Block::Rule,
+            _ => return None,
+        })
+    }
+}
+
+impl Inline {
+    fn from_json(node: &Value) -> Option<Inline> {
+        let attr = |name: &str| {
+            node.get("attrs")
+                .and_then(|a| a.get(name))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        Some(match node.get("type")?.as_str()? {
+            "text" => Inline::Text {
+                text: node.get("text")?.as_str()?.to_string(),
+                marks: node
+                    .get("marks")
+                    .and_then(Value::as_array)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .map(Mark::from_json)
+                    .collect::<Option<Vec<_>>>()?,
+            },
+            "mention" => Inline::Mention {
+                id: attr("id")?,
+                text: attr("text")?,
+            },
+            "hardBreak" => Inline::HardBreak,
+            "emoji" => Inline::Emoji {
+                short_name: attr("shortName")?,
+                text: attr("text"),
+            },
+            "inlineCard" => Inline::InlineCard { url: attr("url")? },
+            _ => return None,
+        })
+    }
+}
+
+impl Mark {
+    fn from_json(node: &Value) -> Option<Mark> {
+        Some(match node.get("type")?.as_str()? {
+            "strong" => Mark::Strong,
+            "em" => Mark::Em,
+            "code" => Mark::Code,
+            "strike" => Mark::Strike,
+            "link" => Mark::Link(node.get("attrs")?.get("href")?.as_str()?.to_string()),
+            _ => return None,
+        })
     }
 }
 
@@ -309,5 +413,6 @@ mod tests {
             "Title\n\nHi @Zoë\n😄:x:https://x.test/a\n\n- a\n- b\n\n3. c\n4. d\n\nx\ny\n\n> q1\n> q2\n\n---"
         );
         assert_eq!(doc.to_json()["type"], "doc");
+        assert_eq!(Doc::from_json(&doc.to_json()), Some(doc));
     }
 }

@@ -15,6 +15,7 @@ pub mod jql;
 pub mod oracle;
 pub mod render;
 pub mod server;
+pub mod wiki;
 
 pub use server::{spawn, Server};
 

@@ -1,9 +1,11 @@
 //! The SQL oracle: a script that creates and fills a local table with exactly what a correct
 //! wrapper returns for the issues, produced from the model (not by reading the JSON back).
 
+use crate::adf::Doc;
 use crate::data::{Dataset, Issue};
 use crate::render::issue_fields;
 use crate::server::datacenter;
+use crate::wiki;
 use crate::Deployment;
 use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
@@ -72,9 +74,14 @@ fn row(base: &str, ds: &Dataset, deployment: Deployment, issue: &Issue) -> Strin
         )
     };
     let user_name = |u: Option<usize>| text(u.map(|u| c.users[u].display_name.as_str()));
+    // Cloud's text is ADF, Data Center's wiki markup: each has its rendering.
+    let plain_text = |doc: &Doc| match deployment {
+        Deployment::Cloud => doc.to_plain_text(),
+        Deployment::Server => wiki::from_doc(doc, &|id| datacenter::user_name(id)).plain,
+    };
     let mut fields = Value::Object(issue_fields(base, ds, issue));
     if deployment == Deployment::Server {
-        datacenter::users_by_name(&mut fields);
+        datacenter::in_data_center_terms(&mut fields);
     }
     let fields = fields.to_string();
     let values = [
@@ -94,20 +101,8 @@ fn row(base: &str, ds: &Dataset, deployment: Deployment, issue: &Issue) -> Strin
         text(issue.resolution.map(|r| c.resolutions[r].name.as_str())),
         timestamp(issue.resolution_date.as_ref()),
         literal(&issue.summary),
-        text(
-            issue
-                .description
-                .as_ref()
-                .map(|d| d.to_plain_text())
-                .as_deref(),
-        ),
-        text(
-            issue
-                .environment
-                .as_ref()
-                .map(|d| d.to_plain_text())
-                .as_deref(),
-        ),
+        text(issue.description.as_ref().map(plain_text).as_deref()),
+        text(issue.environment.as_ref().map(plain_text).as_deref()),
         array(&issue.labels),
         array(
             &issue

@@ -1,5 +1,6 @@
 //! How Data Center's answers differ from Cloud's where the same resource exists: users are
-//! named by `name` and `key` and carry no `accountId` (nor `accountType`).
+//! named by `name` and `key` and carry no `accountId` (nor `accountType`), and rich text is
+//! wiki markup rather than ADF documents.
 
 use axum::body::{to_bytes, Body};
 use axum::response::Response;
@@ -22,13 +23,47 @@ pub async fn shaped(response: Response) -> Response {
     let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    users_by_name(&mut value);
+    in_data_center_terms(&mut value);
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(value.to_string()))
 }
 
+/// `value` as Data Center would answer it: users by name, documents as wiki markup, `self`
+/// links into its v2 API.
+pub fn in_data_center_terms(value: &mut Value) {
+    users_by_name(value);
+    docs_as_wiki(value);
+    links_to_v2(value);
+}
+
+fn links_to_v2(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(links_to_v2),
+        Value::Object(map) => {
+            if let Some(Value::String(url)) = map.get_mut("self") {
+                *url = url.replace("/rest/api/3/", "/rest/api/2/");
+            }
+            map.values_mut().for_each(links_to_v2);
+        }
+        _ => {}
+    }
+}
+
+/// Every ADF document in `value` replaced by its wiki markup.
+fn docs_as_wiki(value: &mut Value) {
+    if let Some(doc) = crate::adf::Doc::from_json(value) {
+        *value = Value::String(crate::wiki::from_doc(&doc, &|id| user_name(id)).markup);
+        return;
+    }
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(docs_as_wiki),
+        Value::Object(map) => map.values_mut().for_each(docs_as_wiki),
+        _ => {}
+    }
+}
+
 /// Every user object in `value` in Data Center's shape.
-pub fn users_by_name(value: &mut Value) {
+fn users_by_name(value: &mut Value) {
     match value {
         Value::Array(items) => items.iter_mut().for_each(users_by_name),
         Value::Object(map) => {
@@ -61,6 +96,21 @@ fn as_data_center_user(map: &mut Map<String, Value>, account_id: &str) {
 mod tests {
     use super::users_by_name;
     use serde_json::json;
+
+    #[test]
+    fn documents_become_wiki_markup() {
+        let mut v = json!({"body": {"type": "doc", "version": 1, "content": [
+            {"type": "paragraph", "content": [
+                {"type": "text", "text": "Ask "},
+                {"type": "mention", "attrs": {"id": "a1", "text": "@A"}},
+                {"type": "text", "text": "now", "marks": [{"type": "strong"}]}
+            ]}
+        ]}, "other": {"type": "doc"}});
+        super::in_data_center_terms(&mut v);
+        assert_eq!(v["body"], "Ask [~u-a1]*now*");
+        // Not a document of the model: left as it is.
+        assert_eq!(v["other"], json!({"type": "doc"}));
+    }
 
     #[test]
     fn users_are_named_not_accounted() {
