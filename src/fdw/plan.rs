@@ -107,8 +107,7 @@ fn remote_count(def: &TableDef, scan: &ScanPlan) -> Result<Option<f64>> {
         return Ok(Some(0.0));
     };
     let client = Client::shared(&config)?;
-    let answer = wait(client.post_json(endpoints::APPROXIMATE_COUNT, &json!({ "jql": jql })));
-    Ok(answer.get("count").and_then(|c| c.as_f64()))
+    Ok(wait(crate::jira::approximate_count(&client, &jql)))
 }
 
 /// Operands as planning and EXPLAIN see them: runtime ones shown by `labels` (their SQL text).

@@ -92,6 +92,10 @@ pub enum Shape {
     Pages(&'static str),
     /// One object whose array at a JSON pointer holds the items (`/issueLinkTypes`).
     Within(&'static str),
+    /// One object whose array at a JSON pointer holds as many items as the site allows, with
+    /// the `total` that matched; there is no next page, so fewer items than `total` is an
+    /// error rather than a silently short table.
+    Capped(&'static str),
 }
 
 /// A listed resource: its path on Cloud and, where Server/Data Center serves it with the same
@@ -102,6 +106,8 @@ pub struct Endpoint {
     server: Option<&'static str>,
     /// How Server/Data Center answers, where that differs from Cloud's paging.
     server_shape: Option<Shape>,
+    /// Members Server/Data Center's items hold elsewhere: (Cloud's pointer, Server's pointer).
+    server_terms: &'static [(&'static str, &'static str)],
 }
 
 impl Endpoint {
@@ -111,6 +117,7 @@ impl Endpoint {
             cloud: path,
             server: None,
             server_shape: None,
+            server_terms: &[],
         }
     }
 
@@ -120,6 +127,7 @@ impl Endpoint {
             cloud,
             server: Some(server),
             server_shape: None,
+            server_terms: &[],
         }
     }
 
@@ -129,6 +137,31 @@ impl Endpoint {
             cloud,
             server: Some(server),
             server_shape: Some(shape),
+            server_terms: &[],
+        }
+    }
+
+    /// The same resource, whose Server/Data Center items hold Cloud's member at the first
+    /// pointer of each pair at the second.
+    const fn server_terms(self, terms: &'static [(&'static str, &'static str)]) -> Endpoint {
+        Endpoint {
+            server_terms: terms,
+            ..self
+        }
+    }
+
+    /// Puts the items of a `deployment` answer in Cloud's terms: each member the site holds
+    /// elsewhere is copied where Cloud's is read from.
+    pub fn restate(self, deployment: Deployment, items: &mut [Value]) {
+        if deployment != Deployment::Server {
+            return;
+        }
+        for item in items {
+            for (cloud, server) in self.server_terms {
+                if let Some(value) = item.pointer(server).cloned() {
+                    put(item, cloud, value);
+                }
+            }
         }
     }
 
@@ -168,6 +201,24 @@ impl Endpoint {
     /// The path EXPLAIN shows: the one of `deployment`, or Cloud's while it is not known.
     pub fn shown(self, deployment: Option<Deployment>) -> &'static str {
         deployment.and_then(|d| self.path(d)).unwrap_or(self.cloud)
+    }
+}
+
+/// Sets the member at JSON `pointer` of `item` (an object), creating the objects on the way.
+fn put(item: &mut Value, pointer: &str, value: Value) {
+    let mut at = item;
+    let mut segments = pointer.split('/').skip(1).peekable();
+    while let Some(segment) = segments.next() {
+        let Value::Object(map) = at else {
+            return;
+        };
+        if segments.peek().is_none() {
+            map.insert(segment.to_string(), value);
+            return;
+        }
+        at = map
+            .entry(segment.to_string())
+            .or_insert_with(|| Value::Object(Default::default()));
     }
 }
 
@@ -306,18 +357,36 @@ pub const PROJECT_CATEGORIES: Endpoint =
     Endpoint::both("/rest/api/3/projectCategory", "/rest/api/2/projectCategory");
 /// A project's roles with their details.
 pub const PROJECT_ROLES: Endpoint = Endpoint::cloud("/rest/api/3/project/{}/roledetails");
-/// Groups, paged.
-pub const GROUPS: Endpoint = Endpoint::cloud("/rest/api/3/group/bulk");
-/// A group's members (by group id), paged.
-pub const GROUP_MEMBERS: Endpoint =
-    Endpoint::cloud("/rest/api/3/group/member?includeInactiveUsers=true&groupId={}");
+/// Groups: paged on Cloud; Server/Data Center has only its group picker, which lists as many
+/// as the site's `jira.ajax.autocomplete.limit` and names groups by name alone.
+pub const GROUPS: Endpoint = Endpoint::both_as(
+    "/rest/api/3/group/bulk",
+    "/rest/api/2/groups/picker?maxResults=1000",
+    Shape::Capped("/groups"),
+)
+.server_terms(&[("/groupId", "/name")]);
+/// A group's members (by group id on Cloud, by name on Server/Data Center), paged.
+pub const GROUP_MEMBERS: Endpoint = Endpoint::both(
+    "/rest/api/3/group/member?includeInactiveUsers=true&groupId={}",
+    "/rest/api/2/group/member?includeInactiveUsers=true&groupname={}",
+);
 /// Filters, paged, with what the table shows.
 pub const FILTERS: Endpoint =
     Endpoint::cloud("/rest/api/3/filter/search?expand=description,owner,jql,favourite,viewUrl");
-/// Dashboards, paged.
-pub const DASHBOARDS: Endpoint = Endpoint::cloud("/rest/api/3/dashboard/search");
-/// Workflows, paged.
-pub const WORKFLOWS: Endpoint = Endpoint::cloud("/rest/api/3/workflow/search");
+/// Dashboards, paged (Server/Data Center's list has ids, names and links only).
+pub const DASHBOARDS: Endpoint = Endpoint::both_as(
+    "/rest/api/3/dashboard/search",
+    "/rest/api/2/dashboard",
+    Shape::Pages("dashboards"),
+);
+/// Workflows: paged on Cloud, one list on Server/Data Center, whose workflows have a name and
+/// a `default` flag but no entity id, and modification dates formatted for display only.
+pub const WORKFLOWS: Endpoint = Endpoint::both_as(
+    "/rest/api/3/workflow/search",
+    "/rest/api/2/workflow",
+    Shape::Array,
+)
+.server_terms(&[("/id/name", "/name"), ("/isDefault", "/default")]);
 /// A custom field's contexts, paged.
 pub const FIELD_CONTEXTS: Endpoint = Endpoint::cloud("/rest/api/3/field/{}/context");
 /// The options of one context of a custom field, paged.
@@ -365,6 +434,20 @@ mod tests {
         // A project has a key and a name but is no user.
         assert!(page[0].get("accountId").is_none());
         assert!(page[0]["components"][0].get("accountId").is_none());
+    }
+
+    #[test]
+    fn data_center_members_are_restated_where_cloud_holds_them() {
+        let mut items =
+            vec![json!({"name": "wf", "default": true, "lastModifiedDate": "07/Oct/24 3:42 PM"})];
+        super::WORKFLOWS.restate(Deployment::Cloud, &mut items);
+        assert!(items[0].get("id").is_none());
+        super::WORKFLOWS.restate(Deployment::Server, &mut items);
+        assert_eq!(items[0]["id"]["name"], "wf");
+        assert_eq!(items[0]["isDefault"], true);
+        let mut groups = vec![json!({"name": "jira-users", "html": "<b>jira</b>-users"})];
+        super::GROUPS.restate(Deployment::Server, &mut groups);
+        assert_eq!(groups[0]["groupId"], "jira-users");
     }
 
     #[test]

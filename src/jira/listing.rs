@@ -99,9 +99,13 @@ impl ListingState {
         }
         match listing {
             Listing::Issues => Ok(None),
-            Listing::List { path, shape } => {
-                let (path, shape) = resolve(client, path, shape).await?;
-                let (items, more) = fetch(client, path, shape, self.start_at).await?;
+            Listing::List {
+                path: endpoint,
+                shape,
+            } => {
+                let (path, shape) = resolve(client, endpoint, shape).await?;
+                let (mut items, more) = fetch(client, path, shape, self.start_at).await?;
+                endpoint.restate(client.deployment().await?, &mut items);
                 self.start_at += items.len() as u64;
                 self.finished = !more;
                 Ok(Some(items))
@@ -149,9 +153,15 @@ impl ListingState {
 /// The children of one parent in a per-parent or nested listing.
 async fn children_of(client: &Client, listing: Listing, parent: &str) -> Result<Vec<Value>> {
     match listing {
-        Listing::PerParent { path, shape, .. } => {
-            let (path, shape) = resolve(client, path, shape).await?;
-            children(client, path, shape, parent).await
+        Listing::PerParent {
+            path: endpoint,
+            shape,
+            ..
+        } => {
+            let (path, shape) = resolve(client, endpoint, shape).await?;
+            let mut items = children(client, path, shape, parent).await?;
+            endpoint.restate(client.deployment().await?, &mut items);
+            Ok(items)
         }
         Listing::Nested { outer, inner, .. } => {
             let outer = client.path_of(outer).await?;
@@ -232,6 +242,29 @@ async fn fetch(
                 .map(Value::take)
                 .unwrap_or(Value::Array(Vec::new()));
             Ok((array(items, path)?, false))
+        }
+        Shape::Capped(pointer) => {
+            let mut answer = get(client, path).await?;
+            let total = answer.get("total").and_then(Value::as_u64);
+            let items = answer
+                .pointer_mut(pointer)
+                .map(Value::take)
+                .unwrap_or(Value::Array(Vec::new()));
+            let items = array(items, path)?;
+            match total {
+                Some(total) if total > items.len() as u64 => Err(Error::Definition {
+                    message: format!(
+                        "Jira lists {} of the {total} items of {} at once and has no next page, so they cannot all be read",
+                        items.len(),
+                        path.split('?').next().unwrap_or(path)
+                    ),
+                    hint: Some(
+                        "An administrator can raise the site's jira.ajax.autocomplete.limit; a table read per parent can still name its parents (group_members WHERE group_id = 'group name')."
+                            .into(),
+                    ),
+                }),
+                _ => Ok((items, false)),
+            }
         }
         Shape::Array => Ok((array(get(client, path).await?, path)?, false)),
         Shape::ArrayPages => {
@@ -400,7 +433,13 @@ async fn all_items(
     pick: impl Fn(&Value) -> Option<String>,
 ) -> Result<Vec<String>> {
     let (path, shape) = resolve(client, endpoint, Shape::Pages("values")).await?;
-    all_items_at(client, path, shape, pick).await
+    let deployment = client.deployment().await?;
+    all_items_at(client, path, shape, |item| {
+        let mut item = [item.clone()];
+        endpoint.restate(deployment, &mut item);
+        pick(&item[0])
+    })
+    .await
 }
 
 /// Every item of the listing at `path`, picked.

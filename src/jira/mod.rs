@@ -11,5 +11,5 @@ mod worklogs;
 
 pub use client::{party_json, party_text, transport_error, Client};
 pub use listing::UNRESERVED;
-pub use pager::Pager;
+pub use pager::{approximate_count, Pager};
 pub use runtime::block_on;

@@ -278,6 +278,25 @@ fn keys_clause(ids_or_keys: &[String]) -> Clause {
     Clause::Or(parts)
 }
 
+/// How many issues `jql` finds, as Jira estimates it: Cloud's approximate count, or the
+/// `total` of a Server/Data Center search of no issues.
+pub async fn approximate_count(client: &Client, jql: &str) -> Result<Option<f64>> {
+    let answer = match client.deployment().await? {
+        Deployment::Cloud => {
+            let answer = client
+                .post_json(endpoints::APPROXIMATE_COUNT, &json!({ "jql": jql }))
+                .await?;
+            answer.get("count").cloned()
+        }
+        Deployment::Server => {
+            let body = json!({"jql": jql, "maxResults": 0, "fields": ["id"]});
+            let answer = client.post_json(endpoints::SEARCH_V2, &body).await?;
+            answer.get("total").cloned()
+        }
+    };
+    Ok(answer.and_then(|c| c.as_f64()))
+}
+
 /// The issues with these ids or keys, with `fields`, those that do not exist left out: a bulk
 /// fetch per [`BULK_FETCH_LIMIT`] on Cloud, `key IN` / `id IN` searches on Server/Data Center,
 /// which has no bulk fetch.

@@ -138,8 +138,11 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
             "board_issues",
             "boards",
             "comments",
+            "dashboards",
             "epics",
             "fields",
+            "group_members",
+            "groups",
             "issue_changelogs",
             "issue_link_types",
             "issue_links",
@@ -161,6 +164,7 @@ pub fn data_center_reads_what_it_serves_and_refuses_the_rest() {
             "users",
             "votes",
             "watchers",
+            "workflows",
             "worklogs"
         ]
     );
@@ -431,4 +435,48 @@ pub fn data_center_scans_25000_issues_past_the_window() {
             searches.len()
         );
     }
+}
+
+/// Data Center lists groups only through its picker, capped by the site: a table that would
+/// be short is an error, while group members are still read by the group's name.
+pub fn data_center_groups_past_the_picker_limit() {
+    let fake = Fake::start_with(
+        3,
+        45,
+        &["--deployment", "server", "--autocomplete-limit", "2"],
+    );
+    server("d9", &fake, ", deployment 'server'");
+    Spi::run(
+        "CREATE FOREIGN TABLE d9_groups (group_id text, name text) SERVER d9 OPTIONS (entity 'groups');
+         CREATE FOREIGN TABLE d9_members (group_id text, account_id text) SERVER d9 OPTIONS (entity 'group_members');",
+    )
+    .unwrap();
+    let err = error_of("SELECT count(*) FROM d9_groups");
+    assert!(
+        err.starts_with("HV00D Jira lists 2 of the 4 items of /rest/api/2/groups/picker at once"),
+        "{err}"
+    );
+    assert!(err.contains("jira.ajax.autocomplete.limit"), "{err}");
+    let err = error_of("SELECT count(*) FROM d9_members");
+    assert!(err.starts_with("HV00D Jira lists 2 of the 4"), "{err}");
+    let expected = fake.jira_json(
+        "/rest/api/2/group/member?groupname=jira-software-users&includeInactiveUsers=true&maxResults=50",
+    );
+    let mut names: Vec<String> = expected["values"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|u| u["name"].as_str().map(str::to_string))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    fake.clear_requests();
+    let members = texts(
+        "SELECT account_id FROM d9_members WHERE group_id = 'jira-software-users' ORDER BY 1",
+    );
+    assert_eq!(members, names);
+    assert_eq!(
+        fake.requested_paths(),
+        vec!["/rest/api/2/group/member".to_string()]
+    );
 }

@@ -683,6 +683,17 @@ mod tests {
         let log = fake.requests();
         assert_eq!(log[0]["path"], "/rest/api/3/search/approximate-count");
         assert_eq!(log[0]["jql"], "project = \"OPS\"");
+        // Data Center has no approximate count: the total of a search of no issues.
+        let dc = Fake::start_with(200, 36, &["--deployment", "server"]);
+        dc.install_as("t25d", TOKEN, "server");
+        Spi::run("ALTER SERVER t25d OPTIONS (ADD use_remote_estimate 'true')").unwrap();
+        dc.clear_requests();
+        let plan = explain_costs("SELECT key FROM t25d_issues WHERE project_key = 'OPS'");
+        assert!(plan.contains(&format!("rows={expected} ")), "{plan}");
+        let log = dc.requests();
+        assert_eq!(log[0]["path"], "/rest/api/2/search");
+        assert_eq!(log[0]["jql"], "project = \"OPS\"");
+        assert_eq!(log[0]["max_results"], 0);
     }
 
     #[pg_test]
@@ -793,6 +804,11 @@ mod tests {
     #[pg_test]
     fn deployment_data_center_issues_page_by_id_past_the_window() {
         crate::e2e::deployment::data_center_issues_page_by_id_past_the_window();
+    }
+
+    #[pg_test]
+    fn deployment_data_center_groups_past_the_picker_limit() {
+        crate::e2e::deployment::data_center_groups_past_the_picker_limit();
     }
 
     #[pg_test]

@@ -46,6 +46,8 @@ pub struct Config {
     pub search_max_results: usize,
     /// Data Center: `startAt + maxResults` may not pass this (the index's result window).
     pub result_window: usize,
+    /// Data Center: the most groups the group picker lists (`jira.ajax.autocomplete.limit`).
+    pub autocomplete_limit: usize,
 }
 
 /// Which Jira the fake plays.
@@ -79,6 +81,7 @@ impl Default for Config {
             deployment: Deployment::Cloud,
             search_max_results: 50,
             result_window: 10_000,
+            autocomplete_limit: 20,
         }
     }
 }

@@ -69,6 +69,9 @@ struct Args {
     /// Data Center: the result window startAt + maxResults may not pass.
     #[arg(long, default_value_t = 10_000)]
     result_window: usize,
+    /// Data Center: the most groups the group picker lists (jira.ajax.autocomplete.limit).
+    #[arg(long, default_value_t = 20)]
+    autocomplete_limit: usize,
     /// Keep running when standard input closes (for running as a daemon).
     #[arg(long)]
     no_stdin_watch: bool,
@@ -97,6 +100,7 @@ async fn main() -> std::io::Result<()> {
         deployment: args.deployment,
         search_max_results: args.search_max_results,
         result_window: args.result_window,
+        autocomplete_limit: args.autocomplete_limit,
     };
     let server = Server::bind(config).await?;
     {

@@ -263,3 +263,79 @@ pub async fn workflow_search(State(state): State<Shared>, RawQuery(q): RawQuery)
     ))
     .into_response()
 }
+
+/// `GET /rest/api/2/groups/picker` (Data Center's only list of groups): the groups whose name
+/// contains `query`, at most `maxResults` and never more than the site's autocomplete limit,
+/// with the `total` that matched.
+pub async fn groups_picker(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
+    let pairs = params::pairs(q.as_deref());
+    let query = params::last(&pairs, "query").unwrap_or("").to_lowercase();
+    let limit = state.config.autocomplete_limit;
+    let max = params::last(&pairs, "maxResults")
+        .and_then(|m| m.parse::<usize>().ok())
+        .unwrap_or(limit)
+        .min(limit);
+    let matching: Vec<&crate::data::registry::Group> = GROUPS
+        .iter()
+        .filter(|g| g.name.to_lowercase().contains(&query))
+        .collect();
+    let shown: Vec<Value> = matching
+        .iter()
+        .take(max)
+        .map(|g| json!({"name": g.name, "html": g.name, "labels": []}))
+        .collect();
+    Json(json!({
+        "header": format!("Showing {} of {} matching groups", shown.len(), matching.len()),
+        "total": matching.len(),
+        "groups": shown,
+    }))
+    .into_response()
+}
+
+/// `GET /rest/api/2/dashboard` (Data Center): the dashboards with ids, names and links.
+pub async fn dashboard_list(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response {
+    let (start, max) = match paging(q.as_deref(), 20, 1000) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let base = &state.base_url;
+    let page: Vec<Value> = DASHBOARDS
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|d| {
+            json!({
+                "id": d.id.to_string(),
+                "name": d.name,
+                "self": format!("{base}/rest/api/2/dashboard/{}", d.id),
+                "view": format!("{base}/secure/Dashboard.jspa?selectPageId={}", d.id),
+            })
+        })
+        .collect();
+    Json(json!({
+        "startAt": start,
+        "maxResults": max,
+        "total": DASHBOARDS.len(),
+        "dashboards": page,
+    }))
+    .into_response()
+}
+
+/// `GET /rest/api/2/workflow` (Data Center): every workflow, with a display-formatted
+/// modification date.
+pub async fn workflow_list() -> Response {
+    let all: Vec<Value> = WORKFLOWS
+        .iter()
+        .map(|w| {
+            json!({
+                "name": w.name,
+                "description": w.description,
+                "lastModifiedDate": "07/Oct/24 3:42 PM",
+                "lastModifiedUser": "admin",
+                "steps": 5,
+                "default": w.is_default,
+            })
+        })
+        .collect();
+    Json(Value::Array(all)).into_response()
+}

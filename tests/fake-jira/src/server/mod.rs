@@ -186,6 +186,10 @@ fn api_router(state: Shared) -> Router {
         // Server/Data Center's forms of what Cloud lists with paging.
         .route("/rest/api/2/project", get(meta::project_list))
         .route("/rest/api/2/user/search", get(meta::users_search))
+        .route("/rest/api/2/groups/picker", get(admin::groups_picker))
+        .route("/rest/api/2/group/member", get(admin::group_members))
+        .route("/rest/api/2/dashboard", get(admin::dashboard_list))
+        .route("/rest/api/2/workflow", get(admin::workflow_list))
         .route("/rest/api/3/project/search", get(meta::project_search))
         .route("/rest/api/3/users/search", get(meta::users_search))
         .route(
