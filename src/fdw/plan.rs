@@ -6,7 +6,6 @@ use std::ffi::c_void;
 
 use pgrx::{pg_sys, FromDatum, IntoDatum, PgMemoryContexts};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::interrupt::wait;
 use super::nodes::list_ptrs;
@@ -15,7 +14,6 @@ use super::report::OrRaise;
 use super::table::{self, TableDef};
 use crate::catalog::{fields_for, Column, Rule};
 use crate::error::{Error, Result};
-use crate::jira::endpoints;
 use crate::jira::Client;
 use crate::jql::{Arg, Disposition, Resolved, ScanPlan, Strategy};
 
