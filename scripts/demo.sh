@@ -11,6 +11,7 @@ DEMO_DIR=${JIRA_FDW_DEMO_DIR:-/tmp/jira_fdw_demo}
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_PORT=${JIRA_FDW_DEMO_PG_PORT:-5499}
 FAKE_PORT=${JIRA_FDW_DEMO_FAKE_PORT:-8765}
+DC_PORT=${JIRA_FDW_DEMO_DC_PORT:-8766}
 
 FAKE=$(bash scripts/build-fake.sh | tail -n 1)
 echo "==> cargo pgrx install --release"
@@ -25,6 +26,12 @@ if [ -f "$DEMO_DIR/fake.pid" ]; then kill "$(cat "$DEMO_DIR/fake.pid")" 2>/dev/n
 echo $! >"$DEMO_DIR/fake.pid"
 for _ in $(seq 1 50); do grep -q LISTENING "$DEMO_DIR/fake.log" && break; sleep 0.1; done
 grep LISTENING "$DEMO_DIR/fake.log"
+# A second fake playing Jira Data Center (v2 API only, users by name, wiki markup).
+if [ -f "$DEMO_DIR/fake-dc.pid" ]; then kill "$(cat "$DEMO_DIR/fake-dc.pid")" 2>/dev/null || true; fi
+"$FAKE" --port "$DC_PORT" --issues 300 --seed 7 --deployment server --no-stdin-watch >"$DEMO_DIR/fake-dc.log" 2>&1 &
+echo $! >"$DEMO_DIR/fake-dc.pid"
+for _ in $(seq 1 50); do grep -q LISTENING "$DEMO_DIR/fake-dc.log" && break; sleep 0.1; done
+grep LISTENING "$DEMO_DIR/fake-dc.log"
 
 # A Postgres cluster of its own, run by the postgres user.
 if [ -f "$DEMO_DIR/pg/postmaster.pid" ]; then
@@ -43,6 +50,10 @@ CREATE SERVER jira FOREIGN DATA WRAPPER jira_fdw
 CREATE USER MAPPING FOR CURRENT_USER SERVER jira
   OPTIONS (user 'tester@example.com', api_token 'tok-ABC123secret');
 CREATE SCHEMA jira;
+CREATE SERVER jira_dc FOREIGN DATA WRAPPER jira_fdw
+  OPTIONS (url 'http://127.0.0.1:$DC_PORT', auth_scheme 'PAT');
+CREATE USER MAPPING FOR CURRENT_USER SERVER jira_dc OPTIONS (pat 'pat-XYZ123secret');
+CREATE SCHEMA jira_dc;
 CREATE TABLE teams (account_id text PRIMARY KEY, team text);
 SQL
 # In a session of its own, as a user's first statement would be.
@@ -65,9 +76,16 @@ run "EXPLAIN (VERBOSE, COSTS OFF) SELECT issue_key, time_spent_seconds FROM jira
 run "SELECT a.attname AS column, col_description(a.attrelid, a.attnum) AS comment FROM pg_attribute a WHERE a.attrelid = 'jira.issues'::regclass AND a.attname IN ('key', 'status_name', 'updated', 'story_points') ORDER BY a.attnum;"
 run "SELECT count(*) AS tables FROM information_schema.foreign_tables WHERE foreign_table_schema = 'jira';"
 
+echo; echo "==> the same extension against Jira Data Center (deployment 'auto' finds it)"
+"${PSQL[@]}" -q -c "IMPORT FOREIGN SCHEMA jira FROM SERVER jira_dc INTO jira_dc;"
+run "SELECT version, deployment_type FROM jira_dc.server_info;"
+run "SELECT key, assignee_account_id, left(description, 40) AS description FROM jira_dc.issues WHERE status_category = 'Done' ORDER BY updated DESC LIMIT 3;"
+run "EXPLAIN (VERBOSE, COSTS OFF) SELECT key FROM jira_dc.issues WHERE project_key = 'OPS' ORDER BY updated DESC;"
+run "SELECT issue_key, count(*) AS comments FROM jira_dc.comments WHERE project_key = 'OPS' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3;"
+
 cat <<EOF2
 
 The demo cluster and the fake Jira are still running:
   psql:  sudo -u postgres psql -h $DEMO_DIR -p $PG_PORT -d postgres
-  stop:  sudo -u postgres $PG_BIN/pg_ctl -D $DEMO_DIR/pg stop; kill \$(cat $DEMO_DIR/fake.pid)
+  stop:  sudo -u postgres $PG_BIN/pg_ctl -D $DEMO_DIR/pg stop; kill \$(cat $DEMO_DIR/fake.pid) \$(cat $DEMO_DIR/fake-dc.pid)
 EOF2

@@ -4,15 +4,15 @@ use std::collections::VecDeque;
 
 use futures_util::future::join_all;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::endpoints;
 use super::endpoints::{Deployment, Endpoint};
-use super::server_search::ServerSearch;
 use super::Client;
+use super::Pager;
 use crate::catalog::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 use crate::error::{Error, Result};
-use crate::jql::{Clause, Query};
+use crate::jql::{Clause, Query, Strategy};
 
 /// Everything but RFC 3986's unreserved characters is escaped: parent keys in path segments,
 /// OAuth 1.0a parameters (RFC 5849 3.6).
@@ -36,7 +36,7 @@ pub fn segment(value: &str) -> Option<String> {
 /// Items per page asked of paged endpoints.
 const PAGE: u64 = 100;
 /// Keys per page when enumerating issues (only keys are requested).
-const KEY_PAGE: u64 = 1000;
+const KEY_PAGE: u32 = 1000;
 
 /// The custom field types (the part after the plugin key) whose values are options.
 const OPTION_FIELD_TYPES: &[&str] = &[
@@ -296,58 +296,25 @@ async fn fetch(
     }
 }
 
-/// The keys of the issues `query` finds (every issue when there is none).
+/// The keys of the issues `query` finds (every issue when there is none), with the search
+/// every issue scan uses.
 async fn issue_keys(client: &Client, query: Option<&Query>) -> Result<Vec<String>> {
     let query = query.cloned().unwrap_or(Query {
         clause: Clause::True,
         order_by: Vec::new(),
     });
+    let mut pager = Pager::new(Strategy::Search(query), vec!["id".into()], KEY_PAGE);
     let mut keys = Vec::new();
-    let mut pick = |issues: &[Value]| {
+    // Boxed: a listing's pager reads its parents with a pager.
+    while let Some(issues) = Box::pin(pager.next_page(client)).await? {
         keys.extend(
             issues
                 .iter()
                 .filter_map(|i| i.get("key").and_then(Value::as_str))
                 .map(str::to_string),
-        )
-    };
-    let fields = ["id".to_string()];
-    if client.deployment().await? == Deployment::Server {
-        let mut search = ServerSearch::new(query);
-        let mut requests = 0;
-        while let Some(issues) = search
-            .next_page(client, &fields, KEY_PAGE as u32, &mut requests)
-            .await?
-        {
-            pick(&issues);
-        }
-        return Ok(keys);
+        );
     }
-    let Some(jql) = query.to_jql() else {
-        return Ok(keys);
-    };
-    let mut token: Option<String> = None;
-    loop {
-        let mut body = json!({"jql": jql, "fields": fields, "maxResults": KEY_PAGE});
-        if let Some(t) = &token {
-            body["nextPageToken"] = Value::String(t.clone());
-        }
-        let answer = client.post_json(endpoints::SEARCH, &body).await?;
-        if let Some(issues) = answer.get("issues").and_then(Value::as_array) {
-            pick(issues);
-        }
-        token = answer
-            .get("nextPageToken")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let last = answer
-            .get("isLast")
-            .and_then(Value::as_bool)
-            .unwrap_or(token.is_none());
-        if last || token.is_none() {
-            return Ok(keys);
-        }
-    }
+    Ok(keys)
 }
 
 /// Every parent's key or id (issues: those `query` finds).

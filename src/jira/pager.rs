@@ -297,32 +297,23 @@ pub async fn approximate_count(client: &Client, jql: &str) -> Result<Option<f64>
     Ok(answer.and_then(|c| c.as_f64()))
 }
 
-/// The issues with these ids or keys, with `fields`, those that do not exist left out: a bulk
-/// fetch per [`BULK_FETCH_LIMIT`] on Cloud, `key IN` / `id IN` searches on Server/Data Center,
-/// which has no bulk fetch.
+/// The issues with these ids or keys, with `fields`, those that do not exist left out: read
+/// as a scan of those keys reads them (bulk fetches on Cloud, `key IN` / `id IN` searches on
+/// Server/Data Center).
 pub async fn issues_by_ids(
     client: &Client,
     ids_or_keys: &[String],
     fields: &[String],
 ) -> Result<Vec<Value>> {
-    let server = client.deployment().await? == Deployment::Server;
+    let mut pager = Pager::new(
+        Strategy::Keys(ids_or_keys.to_vec()),
+        fields.to_vec(),
+        BULK_FETCH_LIMIT as u32,
+    );
     let mut out = Vec::new();
-    for chunk in ids_or_keys.chunks(BULK_FETCH_LIMIT) {
-        if !server {
-            out.extend(bulk_fetch(client, chunk, fields).await?);
-            continue;
-        }
-        let mut search = ServerSearch::new(Query {
-            clause: keys_clause(chunk),
-            order_by: Vec::new(),
-        });
-        let mut requests = 0;
-        while let Some(page) = search
-            .next_page(client, fields, BULK_FETCH_LIMIT as u32, &mut requests)
-            .await?
-        {
-            out.extend(page);
-        }
+    // Boxed: the worklog reader that asks for these runs inside a pager.
+    while let Some(issues) = Box::pin(pager.next_page(client)).await? {
+        out.extend(issues);
     }
     Ok(out)
 }
