@@ -57,11 +57,14 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
         match data.scan.strategy(entity, &shown_as(&labels)).or_raise() {
             Strategy::Search(query) => {
                 let search = match known {
-                    Some(Deployment::Server) => "search (by startAt, or by id)",
+                    Some(Deployment::Server) => "search (each page after the last issue read)",
                     _ => "search/jql",
                 };
                 property("Jira Strategy", search, es);
-                let jql = query.to_jql();
+                let jql = match known {
+                    Some(Deployment::Server) => crate::jira::first_server_query(query).to_jql(),
+                    _ => query.to_jql(),
+                };
                 property(
                     "Jira JQL",
                     jql.as_deref().unwrap_or("(none: no issue can match)"),

@@ -13,3 +13,4 @@ pub use client::{party_json, party_text, transport_error, Client};
 pub use listing::UNRESERVED;
 pub use pager::{approximate_count, Pager};
 pub use runtime::block_on;
+pub use server_search::first_server_query;

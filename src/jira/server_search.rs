@@ -192,6 +192,12 @@ impl ServerSearch {
     }
 }
 
+/// The query of the first page of a Server/Data Center search for `query` (what EXPLAIN
+/// shows): its order with `id` breaking ties.
+pub fn first_server_query(query: Query) -> Query {
+    ServerSearch::new(query).next_query()
+}
+
 /// Drops from `clause` every key or value Jira's 400 `message` says does not exist (it matches
 /// no issue, so the search can be asked again without it). False when nothing was dropped.
 pub(super) fn forget_unknown(clause: &mut Clause, message: &str) -> bool {

@@ -315,6 +315,19 @@ pub fn data_center_issues_page_by_id_past_the_window() {
     assert_eq!(all("d7_issues"), all("d7_local"));
     let plan = explain("SELECT key FROM d7_issues ORDER BY updated DESC");
     assert!(!plan.contains("Sort"), "{plan}");
+    for line in [
+        "Jira Strategy: search (each page after the last issue read)",
+        "Jira JQL: project IS NOT EMPTY ORDER BY updated DESC, id ASC",
+        "Jira Deployment: Server/Data Center",
+    ] {
+        assert!(plan.contains(line), "{plan}");
+    }
+    let plan = explain("SELECT key FROM d7_issues WHERE key IN ('A-1', 'B-2')");
+    assert!(
+        plan.contains("Jira Strategy: search (key IN / id IN)")
+            && plan.contains("Jira Keys: A-1, B-2"),
+        "{plan}"
+    );
     let searches = server_searches(&fake);
     assert_eq!(searches.len(), 3, "{searches:?}");
     assert!(
