@@ -58,7 +58,8 @@ pub unsafe extern "C-unwind" fn explain_foreign_scan(
             Strategy::Search(query) => {
                 let search = match known {
                     Some(Deployment::Server) => "search (each page after the last issue read)",
-                    _ => "search/jql",
+                    Some(Deployment::Cloud) => "search/jql",
+                    None => "search/jql (Cloud) or search (Server/Data Center)",
                 };
                 property("Jira Strategy", search, es);
                 let jql = match known {

@@ -1,5 +1,7 @@
 //! The HTTP client: one request at a time with connect and request timeouts, retries of rate
-//! limits and broken responses, and Jira's errors turned into [`Error`]s without secrets.
+//! limits and broken responses, and Jira's errors turned into [`Error`]s without secrets. A
+//! request that changes Jira is repeated only when Jira cannot have applied it: a failure to
+//! connect, a 429, or a 503 with `Retry-After`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -46,6 +48,15 @@ thread_local! {
 enum Attempt {
     Done(Value),
     Retry { after: Option<Duration>, why: Error },
+}
+
+/// Whether a request may be sent again when its first attempt's fate is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// A read: sending it twice changes nothing.
+    Safe,
+    /// A change: sent again only when Jira cannot have applied it.
+    Once,
 }
 
 impl Client {
@@ -145,15 +156,28 @@ impl Client {
     /// `POST path` with a JSON body, answering Jira's JSON. Only used for reads (search, bulk
     /// fetch), which are safe to repeat, so broken answers are retried.
     pub async fn post_json(&self, path: &str, body: &Value) -> Result<Value> {
-        self.request(Method::POST, path, Some(body)).await
+        self.request(Method::POST, path, Some(body), Repeat::Safe)
+            .await
     }
 
     /// `GET path`, answering Jira's JSON.
     pub async fn get_json(&self, path: &str) -> Result<Value> {
-        self.request(Method::GET, path, None).await
+        self.request(Method::GET, path, None, Repeat::Safe).await
     }
 
-    async fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
+    /// A request that changes Jira (`POST`, `PUT`, `DELETE`), answering Jira's JSON (null for
+    /// an empty answer such as 204's). It is never sent again once it may have reached Jira.
+    pub async fn change(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
+        self.request(method, path, body, Repeat::Once).await
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<Value> {
         let site_url = Self::url(&self.base, path)?;
         let what = format!("{method} {path}");
         let mut attempt = 0u32;
@@ -174,7 +198,7 @@ impl Client {
             if let Some(body) = body {
                 builder = builder.json(body);
             }
-            match self.attempt(builder, &what).await {
+            match self.attempt(builder, &what, repeat).await {
                 Ok(Attempt::Done(value)) => return Ok(value),
                 Ok(Attempt::Retry { after, why }) => {
                     if attempt >= self.max_retries {
@@ -193,12 +217,17 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, builder: reqwest::RequestBuilder, what: &str) -> Result<Attempt> {
+    async fn attempt(
+        &self,
+        builder: reqwest::RequestBuilder,
+        what: &str,
+        repeat: Repeat,
+    ) -> Result<Attempt> {
         let response = match builder.send().await {
             Ok(r) => r,
             Err(e) => {
                 let context = format!("cannot reach Jira at {}", self.base);
-                return self.transport_failure(e, &context, what);
+                return self.transport_failure(e, &context, what, repeat);
             }
         };
         let status = response.status();
@@ -212,7 +241,13 @@ impl Client {
             Ok(b) => b,
             Err(Body::Broken(e)) => {
                 let context = format!("Jira's answer to {what} broke off");
-                return self.transport_failure(e, &context, what);
+                if repeat == Repeat::Once && status.is_success() {
+                    return Err(Error::Connection(format!(
+                        "{context} after Jira answered {status}: the change was made, but what Jira \
+                         answered is unknown; it is not sent again"
+                    )));
+                }
+                return self.transport_failure(e, &context, what, repeat);
             }
             Err(Body::TooLarge) => {
                 return Err(Error::Connection(format!(
@@ -223,7 +258,12 @@ impl Client {
         if status == StatusCode::UNAUTHORIZED {
             return Err(self.auth.rejected(jira_message(&bytes)));
         }
-        if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+        // A 429 was refused before anything was done; a 503 is trusted with a change only
+        // when Jira says when to come back.
+        let retryable = status == StatusCode::TOO_MANY_REQUESTS
+            || status == StatusCode::SERVICE_UNAVAILABLE
+                && (repeat == Repeat::Safe || retry_after(&headers).is_some());
+        if retryable {
             return Ok(Attempt::Retry {
                 after: retry_after(&headers),
                 why: Error::Jira {
@@ -244,8 +284,15 @@ impl Client {
                 message: jira_message(&bytes),
             });
         }
+        if repeat == Repeat::Once && bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Attempt::Done(Value::Null));
+        }
         match serde_json::from_slice(&bytes) {
             Ok(value) => Ok(Attempt::Done(value)),
+            Err(e) if repeat == Repeat::Once => Err(Error::Connection(format!(
+                "Jira made the change of {what} but its answer is not valid JSON ({e}); it starts with: {}",
+                preview(&bytes)
+            ))),
             Err(e) => Ok(Attempt::Retry {
                 after: None,
                 why: Error::Connection(format!(
@@ -257,12 +304,30 @@ impl Client {
     }
 
     /// A timeout ends the request (trying again would exceed the wait the user allowed); any
-    /// other transport failure is worth another attempt.
-    fn transport_failure(&self, e: reqwest::Error, context: &str, what: &str) -> Result<Attempt> {
+    /// other transport failure is worth another attempt, except for a change that may have
+    /// reached Jira (anything but a failure to connect).
+    fn transport_failure(
+        &self,
+        e: reqwest::Error,
+        context: &str,
+        what: &str,
+        repeat: Repeat,
+    ) -> Result<Attempt> {
+        let maybe_applied = if repeat == Repeat::Once {
+            "; Jira may have made the change, so it is not sent again"
+        } else {
+            ""
+        };
         if e.is_timeout() {
             return Err(Error::Connection(format!(
-                "Jira did not answer {what} within {} s (request_timeout)",
+                "Jira did not answer {what} within {} s (request_timeout){maybe_applied}",
                 self.request_timeout.as_secs_f64()
+            )));
+        }
+        if repeat == Repeat::Once && !e.is_connect() {
+            return Err(Error::Connection(format!(
+                "{context}: {}{maybe_applied}",
+                transport_text(e)
             )));
         }
         Ok(Attempt::Retry {

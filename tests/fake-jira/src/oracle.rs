@@ -159,7 +159,8 @@ pub fn script(
         ));
     }
     let mut out = format!("CREATE TABLE {table} ({COLUMNS});\n");
-    for chunk in ds.issues.chunks(BATCH) {
+    let live: Vec<&Issue> = ds.issues.iter().filter(|i| !i.deleted).collect();
+    for chunk in live.chunks(BATCH) {
         let rows: Vec<String> = chunk.iter().map(|i| row(base, ds, deployment, i)).collect();
         out.push_str(&format!(
             "INSERT INTO {table} VALUES\n{};\n",

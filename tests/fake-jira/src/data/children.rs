@@ -106,6 +106,10 @@ fn paragraph_doc(s: &str) -> Doc {
 
 /// The comments of an issue in creation order (0 to 4; about 30% of issues have none).
 pub fn comments(seed: u64, catalog: &Catalog, issue: &Issue) -> Vec<Comment> {
+    // An issue a client created has only what the client added.
+    if issue.written {
+        return Vec::new();
+    }
     let mut rng = rng_for(seed, issue, 1);
     let count = if rng.random_bool(0.3) {
         0

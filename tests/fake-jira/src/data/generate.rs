@@ -201,6 +201,8 @@ fn build_issue(
         custom,
         links: Vec::new(),
         attachments: Vec::new(),
+        deleted: false,
+        written: false,
     }
 }
 

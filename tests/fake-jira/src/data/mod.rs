@@ -216,6 +216,10 @@ pub struct Issue {
     pub links: Vec<usize>,
     /// Attachments in upload order.
     pub attachments: Vec<links::Attachment>,
+    /// Deleted by a client: found by nothing (ids and indices of the others stay as they are).
+    pub deleted: bool,
+    /// Created by a client rather than generated.
+    pub written: bool,
 }
 
 /// The whole data set of one instance.

@@ -56,7 +56,9 @@ pub fn search(jql: &str, ctx: &EvalContext) -> Result<Vec<usize>, SearchError> {
         return Err(SearchError::UnknownValues(unknown));
     }
     let mut hits: Vec<usize> = (0..ctx.dataset.issues.len())
-        .filter(|&i| evaluate(clause, &ctx.dataset.issues[i], ctx))
+        .filter(|&i| {
+            !ctx.dataset.issues[i].deleted && evaluate(clause, &ctx.dataset.issues[i], ctx)
+        })
         .collect();
     sort(&mut hits, &query.order_by, ctx);
     Ok(hits)

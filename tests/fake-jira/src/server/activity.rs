@@ -29,13 +29,13 @@ pub async fn transitions(State(state): State<Shared>, Path(id_or_key): Path<Stri
     let Some(index) = state.find_issue(&id_or_key) else {
         return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
     };
-    let catalog = &state.dataset.catalog;
-    let current = state.dataset.issues[index].status;
+    let catalog = &state.data().catalog;
+    let current = state.data().issues[index].status;
     let list: Vec<Value> = (0..catalog.statuses.len())
         .filter(|&s| s != current)
         .map(|s| {
             json!({
-                "id": (10 * (s + 1) + 1).to_string(),
+                "id": super::writes::transition_id(s),
                 "name": catalog.statuses[s].name,
                 "to": status_json(&state.base_url, catalog, s),
                 "hasScreen": false,
@@ -59,7 +59,7 @@ pub async fn issue_watchers(
     let Some(index) = state.find_issue(&id_or_key) else {
         return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
     };
-    let ds = &state.dataset;
+    let ds = &state.data();
     let issue = &ds.issues[index];
     let base = &state.base_url;
     let users: Vec<Value> = watchers(state.config.seed, &ds.catalog, issue)
@@ -80,7 +80,7 @@ pub async fn issue_votes(State(state): State<Shared>, Path(id_or_key): Path<Stri
     let Some(index) = state.find_issue(&id_or_key) else {
         return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
     };
-    let ds = &state.dataset;
+    let ds = &state.data();
     let issue = &ds.issues[index];
     let base = &state.base_url;
     let users: Vec<Value> = voters(state.config.seed, &ds.catalog, issue)
@@ -107,7 +107,7 @@ pub async fn issue_changelog(
         Ok(p) => p,
         Err(e) => return *e,
     };
-    let issue = &state.dataset.issues[index];
+    let issue = &state.data().issues[index];
     let base = &state.base_url;
     let all = histories(&state, index);
     Json(paged(
@@ -123,7 +123,7 @@ pub async fn issue_changelog(
 /// The change history of the issue at `index`, oldest first, as Jira lists it (the changelog
 /// endpoint's pages, and `expand=changelog` of an issue).
 pub fn histories(state: &Shared, index: usize) -> Vec<Value> {
-    let ds = &state.dataset;
+    let ds = &state.data();
     let issue = &ds.issues[index];
     let base = &state.base_url;
     changelog(state.config.seed, &ds.catalog, issue)

@@ -36,7 +36,7 @@ pub async fn project_categories(State(state): State<Shared>) -> Response {
 
 /// `GET /rest/api/3/project/{projectIdOrKey}/roledetails`: a plain array of the roles.
 pub async fn role_details(State(state): State<Shared>, Path(id_or_key): Path<String>) -> Response {
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let Some(p) = find_project(catalog, &id_or_key) else {
         return jira_error(
             StatusCode::NOT_FOUND,
@@ -122,7 +122,7 @@ pub async fn group_members(State(state): State<Shared>, RawQuery(q): RawQuery) -
         );
     };
     let inactive = params::last(&pairs, "includeInactiveUsers").is_some_and(|v| v == "true");
-    let users = &state.dataset.catalog.users;
+    let users = &state.data().catalog.users;
     let all: Vec<Value> = group
         .members
         .iter()
@@ -155,7 +155,7 @@ pub async fn filter_search(State(state): State<Shared>, RawQuery(q): RawQuery) -
     let name = params::last(&pairs, "filterName").map(str::to_lowercase);
     let expand = params::last(&pairs, "expand").unwrap_or("");
     let base = &state.base_url;
-    let users = &state.dataset.catalog.users;
+    let users = &state.data().catalog.users;
     let all: Vec<Value> = FILTERS
         .iter()
         .filter(|f| {
@@ -204,7 +204,7 @@ pub async fn dashboard_search(State(state): State<Shared>, RawQuery(q): RawQuery
         Err(e) => return e.into_response(),
     };
     let base = &state.base_url;
-    let users = &state.dataset.catalog.users;
+    let users = &state.data().catalog.users;
     let all: Vec<Value> = DASHBOARDS
         .iter()
         .map(|d| {

@@ -30,7 +30,7 @@ pub async fn board_list(State(state): State<Shared>, RawQuery(q): RawQuery) -> R
     let kinds = params::list(&pairs, "type");
     let project = params::last(&pairs, "projectKeyOrId");
     let name = params::last(&pairs, "name").map(str::to_lowercase);
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let base = &state.base_url;
     let all: Vec<Value> = boards(catalog, state.config.seed)
         .into_iter()
@@ -91,7 +91,7 @@ pub async fn board_sprints(
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let all_boards = boards(&state.dataset.catalog, state.config.seed);
+    let all_boards = boards(&state.data().catalog, state.config.seed);
     let Some(board) = board_id
         .parse::<u64>()
         .ok()
@@ -158,7 +158,7 @@ fn no_board() -> Response {
 /// The board with this id, among the instance's boards.
 fn find_board(state: &AppState, board_id: &str) -> Option<Board> {
     let id = board_id.parse::<u64>().ok()?;
-    boards(&state.dataset.catalog, state.config.seed)
+    boards(&state.data().catalog, state.config.seed)
         .into_iter()
         .find(|b| b.id == id)
 }
@@ -187,15 +187,16 @@ fn issue_page(state: &AppState, q: Option<&str>, indices: Vec<usize>) -> Respons
         "*navigable",
     );
     let total = indices.len();
+    let ds = state.data();
     let issues: Vec<Value> = indices
         .iter()
         .skip(start)
         .take(max)
-        .filter_map(|&i| state.dataset.issues.get(i))
+        .filter_map(|&i| ds.issues.get(i))
         .map(|issue| {
             issue_json(
                 &state.base_url,
-                &state.dataset,
+                &ds,
                 issue,
                 &selection,
                 "operations,versionedRepresentations,editmeta,changelog,renderedFields",
@@ -214,8 +215,9 @@ fn issue_page(state: &AppState, q: Option<&str>, indices: Vec<usize>) -> Respons
 
 /// Indices of the issues of a board's project, in id order.
 fn board_issue_indices(state: &AppState, board: &Board) -> Vec<usize> {
-    (0..state.dataset.issues.len())
-        .filter(|&i| state.dataset.issues[i].project == board.project)
+    let ds = state.data();
+    (0..ds.issues.len())
+        .filter(|&i| !ds.issues[i].deleted && ds.issues[i].project == board.project)
         .collect()
 }
 
@@ -249,7 +251,7 @@ pub async fn board_backlog(
             "The board does not support sprints",
         );
     }
-    let ds = &state.dataset;
+    let ds = &state.data();
     let indices: Vec<usize> = board_issue_indices(&state, &board)
         .into_iter()
         .filter(|&i| sprint_of(state.config.seed, &ds.catalog, &board, &ds.issues[i]).is_none())
@@ -264,7 +266,7 @@ pub async fn sprint_issues(
     Path(sprint_id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let ds = &state.dataset;
+    let ds = &state.data();
     let all_boards = boards(&ds.catalog, state.config.seed);
     let found = sprint_id.parse::<u64>().ok().and_then(|id| {
         all_boards.iter().find_map(|b| {
@@ -301,7 +303,7 @@ pub async fn board_epics(
     let Some(board) = find_board(&state, &board_id) else {
         return no_board();
     };
-    let ds = &state.dataset;
+    let ds = &state.data();
     let base = &state.base_url;
     let all: Vec<Value> = board_issue_indices(&state, &board)
         .into_iter()

@@ -43,7 +43,7 @@ pub async fn issue_comments(
         Err(e) => return *e,
     };
     let pairs = params::pairs(q.as_deref());
-    let ds = &state.dataset;
+    let ds = &state.data();
     let issue = &ds.issues[index];
     let base = &state.base_url;
     let mut all = comments(state.config.seed, &ds.catalog, issue);
@@ -83,7 +83,7 @@ pub async fn issue_worklogs(
         Ok(p) => p,
         Err(e) => return *e,
     };
-    let ds = &state.dataset;
+    let ds = &state.data();
     let issue = &ds.issues[index];
     let base = &state.base_url;
     let all = worklogs(state.config.seed, &ds.catalog, issue);
@@ -131,11 +131,12 @@ pub async fn worklogs_updated(State(state): State<Shared>, RawQuery(q): RawQuery
         Err(e) => return bad_request(e),
     };
     let horizon = state.now_millis() - 60_000;
-    let ds = &state.dataset;
+    let ds = &state.data();
     let mut all: Vec<(i64, &str)> = Vec::new();
     let every: Vec<Vec<Worklog>> = ds
         .issues
         .iter()
+        .filter(|i| !i.deleted)
         .map(|i| worklogs(state.config.seed, &ds.catalog, i))
         .collect();
     for w in every.iter().flatten() {
@@ -182,7 +183,7 @@ pub async fn worklog_list(State(state): State<Shared>, body: Bytes) -> Response 
     if ids.len() > WORKLOG_PAGE {
         return bad_request("The number of worklog IDs must be less than or equal to 1000.");
     }
-    let ds = &state.dataset;
+    let ds = &state.data();
     let base = &state.base_url;
     let mut out = Vec::new();
     for id in ids {

@@ -70,11 +70,12 @@ pub async fn clear_faults(State(state): State<Shared>) -> Response {
 /// `GET /_fake/issues`: all issues with all fields.
 pub async fn all_issues(State(state): State<Shared>) -> Response {
     let all = FieldSelection::parse(&[], "*all");
-    let issues: Vec<Value> = state
-        .dataset
+    let ds = state.data();
+    let issues: Vec<Value> = ds
         .issues
         .iter()
-        .map(|i| issue_json(&state.base_url, &state.dataset, i, &all, ""))
+        .filter(|i| !i.deleted)
+        .map(|i| issue_json(&state.base_url, &ds, i, &all, ""))
         .collect();
     Json(Value::Array(issues)).into_response()
 }
@@ -86,7 +87,7 @@ pub async fn sql(State(state): State<Shared>, RawQuery(q): RawQuery) -> Response
     match oracle::script(
         table,
         &state.base_url,
-        &state.dataset,
+        &state.data(),
         state.config.deployment,
     ) {
         Ok(script) => (

@@ -77,7 +77,7 @@ pub async fn options(
     }
     let all: Vec<Value> = if context_id == TEAM_CONTEXTS[0].id {
         state
-            .dataset
+            .data()
             .catalog
             .team_options
             .iter()

@@ -32,8 +32,8 @@ pub async fn get_issue(
         Some(i) => {
             let mut issue = issue_json(
                 &state.base_url,
-                &state.dataset,
-                &state.dataset.issues[i],
+                &state.data(),
+                &state.data().issues[i],
                 &selection,
                 EXPAND,
             );
@@ -89,8 +89,8 @@ pub async fn bulk_fetch(State(state): State<Shared>, body: Bytes) -> Response {
         .map(|i| {
             issue_json(
                 &state.base_url,
-                &state.dataset,
-                &state.dataset.issues[i],
+                &state.data(),
+                &state.data().issues[i],
                 &selection,
                 "",
             )

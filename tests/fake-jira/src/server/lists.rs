@@ -63,7 +63,7 @@ pub async fn priorities(State(state): State<Shared>) -> Response {
             "Trivial problem with little or no impact on progress.",
         ),
     ];
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let mut order: Vec<usize> = (0..catalog.priorities.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(catalog.priorities[i].rank));
     let list: Vec<Value> = order
@@ -85,7 +85,7 @@ pub async fn priorities(State(state): State<Shared>) -> Response {
 
 /// `GET /rest/api/3/status`: every status with its category, in workflow order.
 pub async fn statuses(State(state): State<Shared>) -> Response {
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let list: Vec<Value> = (0..catalog.statuses.len())
         .map(|i| {
             let mut v = status_json(&state.base_url, catalog, i);
@@ -123,7 +123,7 @@ pub async fn status_categories(State(state): State<Shared>) -> Response {
     )];
     list.extend(
         state
-            .dataset
+            .data()
             .catalog
             .categories
             .iter()
@@ -134,7 +134,7 @@ pub async fn status_categories(State(state): State<Shared>) -> Response {
 
 /// `GET /rest/api/3/resolution`.
 pub async fn resolutions(State(state): State<Shared>) -> Response {
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let list: Vec<Value> = (0..catalog.resolutions.len())
         .map(|i| {
             let mut v = resolution_json(&state.base_url, catalog, i);
@@ -150,7 +150,7 @@ pub async fn resolutions(State(state): State<Shared>) -> Response {
 
 /// `GET /rest/api/3/issuetype`.
 pub async fn issue_types(State(state): State<Shared>) -> Response {
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let list: Vec<Value> = (0..catalog.issue_types.len())
         .map(|i| {
             let mut v = issue_type_json(&state.base_url, catalog, i);
@@ -175,10 +175,11 @@ pub async fn labels(State(state): State<Shared>, RawQuery(q): RawQuery) -> Respo
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let all: BTreeSet<&str> = state
-        .dataset
+    let ds = state.data();
+    let all: BTreeSet<&str> = ds
         .issues
         .iter()
+        .filter(|i| !i.deleted)
         .flat_map(|i| i.labels.iter().map(String::as_str))
         .collect();
     let total = all.len();
@@ -195,7 +196,7 @@ pub async fn labels(State(state): State<Shared>, RawQuery(q): RawQuery) -> Respo
 
 /// `GET /rest/api/3/project/{projectIdOrKey}/components`: a plain array.
 pub async fn components(State(state): State<Shared>, Path(id_or_key): Path<String>) -> Response {
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let Some(p) = find_project(catalog, &id_or_key) else {
         return no_project(&id_or_key);
     };
@@ -242,7 +243,7 @@ fn date(y: i32, m: u32, d: u32, plus_days: usize) -> Value {
 
 /// `GET /rest/api/3/project/{projectIdOrKey}/versions`: a plain array, oldest first.
 pub async fn versions(State(state): State<Shared>, Path(id_or_key): Path<String>) -> Response {
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let Some(p) = find_project(catalog, &id_or_key) else {
         return no_project(&id_or_key);
     };

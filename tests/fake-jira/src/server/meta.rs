@@ -40,7 +40,8 @@ pub async fn server_info(State(state): State<Shared>) -> Response {
 
 /// `GET /rest/api/3/myself`: the authenticating user, with the configured time zone.
 pub async fn myself(State(state): State<Shared>) -> Response {
-    let Some(me) = state.dataset.catalog.users.first() else {
+    let ds = state.data();
+    let Some(me) = ds.catalog.users.first() else {
         return jira_error(StatusCode::NOT_FOUND, "No user.");
     };
     let mut v = user_json(&state.base_url, me);
@@ -119,7 +120,7 @@ fn projects(state: &Shared, q: Option<&str>, start: usize, max: usize) -> (Vec<V
     let expand = params::list(&pairs, "expand").unwrap_or_default();
     let wants = |name: &str| expand.iter().any(|e| e == name);
     let (with_lead, with_description) = (wants("lead"), wants("description"));
-    let catalog = &state.dataset.catalog;
+    let catalog = &state.data().catalog;
     let matching: Vec<usize> = (0..catalog.projects.len())
         .filter(|&i| {
             let p = &catalog.projects[i];
@@ -167,7 +168,7 @@ pub async fn users_search(State(state): State<Shared>, RawQuery(q): RawQuery) ->
         Err(e) => return e.into_response(),
     };
     let users: Vec<Value> = state
-        .dataset
+        .data()
         .catalog
         .users
         .iter()

@@ -26,6 +26,7 @@ mod search;
 mod sessions;
 mod sso;
 mod token;
+mod writes;
 
 pub use connection::{ConnectionAddr, ConnectionId, CountingListener};
 pub use faults::{Fault, FaultKind};
@@ -36,7 +37,7 @@ use crate::data::{generate, Dataset};
 use axum::routing::{any, delete, get, post};
 use axum::Router;
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -50,10 +51,8 @@ pub struct AppState {
     pub config: Config,
     /// `http://127.0.0.1:PORT`, used in every `self` link.
     pub base_url: String,
-    /// The generated data.
-    pub dataset: Dataset,
-    /// Upper-case issue key -> index, for `GET /issue/{key}` and bulkfetch.
-    key_index: HashMap<String, usize>,
+    /// The data as it stands: generated, then changed by the writes clients made.
+    live: RwLock<Live>,
     /// Requests received since the last clear.
     log: Mutex<Vec<LogEntry>>,
     /// Sequence number of the next logged request.
@@ -86,17 +85,10 @@ impl AppState {
             &config.user,
             config.time_zone.name(),
         );
-        let key_index = dataset
-            .issues
-            .iter()
-            .enumerate()
-            .map(|(i, issue)| (issue.key.to_uppercase(), i))
-            .collect();
         AppState {
             config,
             base_url,
-            dataset,
-            key_index,
+            live: RwLock::new(Live::new(Arc::new(dataset))),
             log: Mutex::new(Vec::new()),
             next_seq: Mutex::new(0),
             faults: Mutex::new(VecDeque::new()),
@@ -120,6 +112,11 @@ impl AppState {
             .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
 
+    /// Now, as the fake's clock has it, at UTC.
+    pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        writes::at_millis(self.now_millis())
+    }
+
     /// Sets (or, with `None`, resets) the fake's clock.
     pub fn set_clock(&self, now: Option<i64>) {
         if let Ok(mut c) = self.clock.lock() {
@@ -131,9 +128,55 @@ impl AppState {
     pub fn find_issue(&self, id_or_key: &str) -> Option<usize> {
         if let Ok(id) = id_or_key.parse::<u64>() {
             let index = usize::try_from(id.checked_sub(10001)?).ok()?;
-            return (index < self.dataset.issues.len()).then_some(index);
+            let live = self.data().issues.get(index).is_some_and(|i| !i.deleted);
+            return live.then_some(index);
         }
-        self.key_index.get(&id_or_key.to_uppercase()).copied()
+        self.live
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .key_index
+            .get(&id_or_key.to_uppercase())
+            .copied()
+    }
+
+    /// The data as it stands now; a handler keeps one snapshot for its whole answer.
+    pub fn data(&self) -> Arc<Dataset> {
+        self.live
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .dataset
+            .clone()
+    }
+
+    /// Applies a write to the data (on a copy, so snapshots being read stay whole) and forgets
+    /// cached search results.
+    pub fn change<R>(&self, f: impl FnOnce(&mut Dataset) -> R) -> R {
+        let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+        let mut dataset = (*live.dataset).clone();
+        let result = f(&mut dataset);
+        *live = Live::new(Arc::new(dataset));
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        result
+    }
+}
+
+/// The data and its key index, replaced together by each write.
+struct Live {
+    dataset: Arc<Dataset>,
+    /// Upper-case issue key -> index, for `GET /issue/{key}` and bulkfetch.
+    key_index: HashMap<String, usize>,
+}
+
+impl Live {
+    fn new(dataset: Arc<Dataset>) -> Live {
+        let key_index = dataset
+            .issues
+            .iter()
+            .enumerate()
+            .filter(|(_, issue)| !issue.deleted)
+            .map(|(i, issue)| (issue.key.to_uppercase(), i))
+            .collect();
+        Live { dataset, key_index }
     }
 }
 
@@ -163,10 +206,18 @@ fn both_versions() -> Router<Shared> {
         ("/statuscategory", get(lists::status_categories)),
         ("/resolution", get(lists::resolutions)),
         ("/issuetype", get(lists::issue_types)),
-        ("/issue/{id_or_key}", get(issues::get_issue)),
+        (
+            "/issue/{id_or_key}",
+            get(issues::get_issue)
+                .put(writes::edit_issue)
+                .delete(writes::delete_issue),
+        ),
         ("/issue/{id_or_key}/comment", get(children::issue_comments)),
         ("/issue/{id_or_key}/worklog", get(children::issue_worklogs)),
-        ("/issue/{id_or_key}/transitions", get(activity::transitions)),
+        (
+            "/issue/{id_or_key}/transitions",
+            get(activity::transitions).post(writes::transition_issue),
+        ),
         ("/issue/{id_or_key}/watchers", get(activity::issue_watchers)),
         ("/issue/{id_or_key}/votes", get(activity::issue_votes)),
         ("/worklog/updated", get(children::worklogs_updated)),
@@ -201,6 +252,8 @@ fn api_router(state: Shared) -> Router {
             post(search::approximate_count),
         )
         .route("/rest/api/3/issue/bulkfetch", post(issues::bulk_fetch))
+        .route("/rest/api/3/issue", post(writes::create_issue))
+        .route("/rest/api/3/issue/bulk", post(writes::bulk_create))
         .route(
             "/rest/api/3/issue/{id_or_key}/changelog",
             get(activity::issue_changelog),

@@ -243,17 +243,12 @@ fn anonymous(auth: Auth, body: Value) -> Response {
 }
 
 /// The evaluation context of this instance, now.
-pub fn context(state: &AppState) -> EvalContext<'_> {
+pub fn context<'a>(state: &AppState, dataset: &'a crate::data::Dataset) -> EvalContext<'a> {
     EvalContext {
-        dataset: &state.dataset,
+        dataset,
         time_zone: state.config.time_zone,
         now: chrono::Utc::now(),
-        current_user: state
-            .dataset
-            .catalog
-            .users
-            .first()
-            .map(|u| u.account_id.clone()),
+        current_user: dataset.catalog.users.first().map(|u| u.account_id.clone()),
         deployment: state.config.deployment,
     }
 }
@@ -268,7 +263,8 @@ pub(super) fn cached_search(state: &AppState, jql: &str) -> Result<Arc<Vec<usize
             }
         }
     }
-    let hits = Arc::new(search(jql, &context(state))?);
+    let dataset = state.data();
+    let hits = Arc::new(search(jql, &context(state, &dataset))?);
     let mut cache = state.cache.lock().unwrap_or_else(|e| e.into_inner());
     cache.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
     if cache.len() >= CACHE_SIZE {
@@ -286,17 +282,11 @@ pub(super) fn cached_search(state: &AppState, jql: &str) -> Result<Arc<Vec<usize
 
 /// The issues at these indices, with the selected fields, as a search page lists them.
 pub(super) fn page(state: &AppState, indices: &[usize], selection: &FieldSelection) -> Vec<Value> {
+    let ds = state.data();
     indices
         .iter()
-        .map(|&i| {
-            issue_json(
-                &state.base_url,
-                &state.dataset,
-                &state.dataset.issues[i],
-                selection,
-                "",
-            )
-        })
+        .filter_map(|&i| ds.issues.get(i))
+        .map(|issue| issue_json(&state.base_url, &ds, issue, selection, ""))
         .collect()
 }
 

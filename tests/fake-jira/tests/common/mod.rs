@@ -64,3 +64,27 @@ pub fn keys(v: &Value) -> BTreeSet<String> {
 pub fn set(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
+
+/// A request with a JSON body (or none) and Basic auth; (status, body, null when empty).
+pub async fn send(
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{base}{path}"))
+        .basic_auth(USER, Some(TOKEN));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let r = request.send().await.expect("send");
+    let status = r.status().as_u16();
+    let bytes = r.bytes().await.expect("body");
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).expect("json body")
+    };
+    (status, body)
+}

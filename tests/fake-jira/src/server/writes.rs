@@ -1,0 +1,609 @@
+//! Changing issues, with Cloud's rules: `POST /rest/api/3/issue` and `/issue/bulk` (at most 50,
+//! each failure reported by its element number), `PUT` and `DELETE /issue/{idOrKey}`, and
+//! `POST /issue/{idOrKey}/transitions`. Fields are checked as Jira checks them: required ones,
+//! ADF for rich text, names and ids that must exist, and `status` only through a transition.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use serde_json::{json, Map, Value};
+
+use super::errors::{bad_request, jira_error, ApiError, NO_ISSUE};
+use super::{params, Shared};
+use crate::adf::Doc;
+use crate::data::{CustomValues, Dataset, Issue};
+
+/// The most issues one bulk create takes.
+pub const BULK_LIMIT: usize = 50;
+
+/// Field errors, as Jira's `errors` object lists them.
+type FieldErrors = BTreeMap<String, String>;
+
+fn field_errors(errors: &FieldErrors) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"errorMessages": [], "errors": errors})),
+    )
+        .into_response()
+}
+
+fn body_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ApiError::bad_request(
+            "Unexpected character: the request body is not a JSON object.",
+        )),
+    }
+}
+
+/// The `fields` object of a create or edit body.
+fn fields_of(map: &Map<String, Value>) -> Result<Map<String, Value>, ApiError> {
+    match map.get("fields") {
+        Some(Value::Object(fields)) => Ok(fields.clone()),
+        None if map.contains_key("update") || map.contains_key("transition") => Ok(Map::new()),
+        _ => Err(ApiError::bad_request(
+            "The request body has no \"fields\" object.",
+        )),
+    }
+}
+
+/// `POST /rest/api/3/issue`.
+pub async fn create_issue(State(state): State<Shared>, body: Bytes) -> Response {
+    let fields = match body_object(&body).and_then(|m| fields_of(&m)) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let now = state.now();
+    let created = state.change(|ds| create(ds, &fields, now));
+    match created {
+        Ok(index) => (StatusCode::CREATED, Json(reference(&state, index))).into_response(),
+        Err(errors) => field_errors(&errors),
+    }
+}
+
+/// `POST /rest/api/3/issue/bulk`: `{"issueUpdates": [...]}`; what can be created is, and each
+/// failure names its element.
+pub async fn bulk_create(State(state): State<Shared>, body: Bytes) -> Response {
+    let map = match body_object(&body) {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    let Some(Value::Array(updates)) = map.get("issueUpdates") else {
+        return bad_request("The request body has no \"issueUpdates\" array.");
+    };
+    if updates.len() > BULK_LIMIT {
+        return bad_request(format!(
+            "Bulk create is limited to {BULK_LIMIT} issues per request."
+        ));
+    }
+    let now = state.now();
+    let outcomes: Vec<Result<usize, FieldErrors>> = state.change(|ds| {
+        updates
+            .iter()
+            .map(|u| match u.get("fields") {
+                Some(Value::Object(fields)) => create(ds, fields, now),
+                _ => Err(FieldErrors::from([(
+                    "fields".to_string(),
+                    "The issue has no fields.".to_string(),
+                )])),
+            })
+            .collect()
+    });
+    let mut issues = Vec::new();
+    let mut errors = Vec::new();
+    for (n, outcome) in outcomes.into_iter().enumerate() {
+        match outcome {
+            Ok(index) => issues.push(reference(&state, index)),
+            Err(e) => errors.push(json!({
+                "status": 400,
+                "elementErrors": {"errorMessages": [], "errors": e},
+                "failedElementNumber": n,
+            })),
+        }
+    }
+    let status = if issues.is_empty() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::CREATED
+    };
+    (status, Json(json!({"issues": issues, "errors": errors}))).into_response()
+}
+
+/// `PUT /rest/api/3/issue/{idOrKey}`: sets the given fields; 204.
+pub async fn edit_issue(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    body: Bytes,
+) -> Response {
+    let fields = match body_object(&body).and_then(|m| fields_of(&m)) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let now = state.now();
+    let edited = state.change(|ds| {
+        let mut issue = ds.issues[index].clone();
+        apply(ds, &mut issue, &fields, false)?;
+        issue.updated = now;
+        ds.issues[index] = issue;
+        Ok::<(), FieldErrors>(())
+    });
+    match edited {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(errors) => field_errors(&errors),
+    }
+}
+
+/// `DELETE /rest/api/3/issue/{idOrKey}`: 204; an issue with sub-tasks needs
+/// `deleteSubtasks=true`, which deletes them too.
+pub async fn delete_issue(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let pairs = params::pairs(q.as_deref());
+    let with_subtasks = params::last(&pairs, "deleteSubtasks").is_some_and(|v| v == "true");
+    let deleted = state.change(|ds| {
+        let live: Vec<usize> = ds.issues[index]
+            .subtasks
+            .iter()
+            .copied()
+            .filter(|&s| !ds.issues[s].deleted)
+            .collect();
+        if !live.is_empty() && !with_subtasks {
+            return Err(format!(
+                "The issue has {} subtasks. You must specify the 'deleteSubtasks' parameter to delete this issue with all its subtasks.",
+                live.len()
+            ));
+        }
+        for s in live {
+            ds.issues[s].deleted = true;
+        }
+        ds.issues[index].deleted = true;
+        Ok(())
+    });
+    match deleted {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(message) => bad_request(message),
+    }
+}
+
+/// The id of the transition to status `s` (one global transition to each other status).
+pub fn transition_id(status: usize) -> String {
+    (10 * (status + 1) + 1).to_string()
+}
+
+/// `POST /rest/api/3/issue/{idOrKey}/transitions`: `{"transition": {"id": ...}}`; 204.
+pub async fn transition_issue(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    body: Bytes,
+) -> Response {
+    let map = match body_object(&body) {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let id = match map.get("transition").and_then(|t| t.get("id")) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return bad_request("Missing transition id."),
+    };
+    let now = state.now();
+    let moved = state.change(|ds| {
+        let current = ds.issues[index].status;
+        let target = (0..ds.catalog.statuses.len())
+            .find(|&s| s != current && transition_id(s) == id)
+            .ok_or_else(|| format!("Transition id '{id}' is not valid for this issue."))?;
+        let done = ds.catalog.categories[ds.catalog.statuses[target].category].key == "done";
+        let issue = &mut ds.issues[index];
+        issue.status = target;
+        if done && issue.resolution.is_none() {
+            issue.resolution = Some(0);
+            issue.resolution_date = Some(now);
+        } else if !done {
+            issue.resolution = None;
+            issue.resolution_date = None;
+        }
+        issue.updated = now;
+        Ok::<(), String>(())
+    });
+    match moved {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(message) => bad_request(message),
+    }
+}
+
+/// `{"id", "key", "self"}` of the issue at `index`, as a create answers.
+fn reference(state: &Shared, index: usize) -> Value {
+    let ds = state.data();
+    let issue = &ds.issues[index];
+    json!({
+        "id": issue.id.to_string(),
+        "key": issue.key,
+        "self": format!("{}/rest/api/3/issue/{}", state.base_url, issue.id),
+    })
+}
+
+/// Creates an issue from `fields`; its index.
+fn create(
+    ds: &mut Dataset,
+    fields: &Map<String, Value>,
+    now: DateTime<FixedOffset>,
+) -> Result<usize, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let project = match fields.get("project") {
+        Some(p) => find(
+            ds.catalog
+                .projects
+                .iter()
+                .map(|p| (p.id.to_string(), p.key.clone())),
+            p,
+        )
+        .ok_or("project is required")
+        .map_err(|_| "Specify a valid project ID or key".to_string()),
+        None => Err("Specify a valid project ID or key".to_string()),
+    };
+    let issue_type = match fields.get("issuetype") {
+        Some(t) => find(
+            ds.catalog
+                .issue_types
+                .iter()
+                .map(|t| (t.id.clone(), t.name.clone())),
+            t,
+        )
+        .ok_or_else(|| "Specify a valid issue type".to_string()),
+        None => Err("Specify an issue type".to_string()),
+    };
+    if fields
+        .get("summary")
+        .and_then(Value::as_str)
+        .is_none_or(|s| s.trim().is_empty())
+    {
+        errors.insert(
+            "summary".into(),
+            "You must specify a summary of the issue.".into(),
+        );
+    }
+    let (project, issue_type) = match (project, issue_type) {
+        (Ok(p), Ok(t)) => (p, t),
+        (p, t) => {
+            if let Err(e) = p {
+                errors.insert("project".into(), e);
+            }
+            if let Err(e) = t {
+                errors.insert("issuetype".into(), e);
+            }
+            return Err(errors);
+        }
+    };
+    if ds.catalog.issue_types[issue_type].subtask && !fields.contains_key("parent") {
+        errors.insert(
+            "parent".into(),
+            "Could not create a sub-task without a parent.".into(),
+        );
+    }
+    let number = ds
+        .issues
+        .iter()
+        .filter(|i| i.project == project)
+        .map(|i| i.number)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let index = ds.issues.len();
+    let mut issue = Issue {
+        id: 10001 + index as u64,
+        key: format!("{}-{number}", ds.catalog.projects[project].key),
+        number,
+        project,
+        issue_type,
+        parent: None,
+        subtasks: Vec::new(),
+        status: 0,
+        priority: ds
+            .catalog
+            .priorities
+            .iter()
+            .position(|p| p.name == "Medium"),
+        resolution: None,
+        resolution_date: None,
+        summary: String::new(),
+        description: None,
+        environment: None,
+        labels: Vec::new(),
+        components: Vec::new(),
+        fix_versions: Vec::new(),
+        assignee: None,
+        reporter: 0,
+        creator: 0,
+        created: now,
+        updated: now,
+        due_date: None,
+        time_spent: None,
+        original_estimate: None,
+        watch_count: 1,
+        votes: 0,
+        custom: CustomValues::default(),
+        links: Vec::new(),
+        attachments: Vec::new(),
+        deleted: false,
+        written: true,
+    };
+    let mut rest = fields.clone();
+    rest.remove("project");
+    rest.remove("issuetype");
+    if let Err(more) = apply(ds, &mut issue, &rest, true) {
+        errors.extend(more);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if let Some(parent) = issue.parent {
+        ds.issues[parent].subtasks.push(index);
+    }
+    ds.issues.push(issue);
+    Ok(index)
+}
+
+/// The index of the object `value` names by `{"id"}`, `{"key"}` or `{"name"}` among
+/// `(id, name)` pairs (names case-insensitively).
+fn find(mut candidates: impl Iterator<Item = (String, String)>, value: &Value) -> Option<usize> {
+    let id = value.get("id").and_then(|v| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    });
+    let name = value
+        .get("key")
+        .or_else(|| value.get("name"))
+        .or_else(|| value.get("value"))
+        .and_then(Value::as_str)
+        .map(str::to_lowercase);
+    candidates.position(|(i, n)| Some(&i) == id.as_ref() || Some(n.to_lowercase()) == name)
+}
+
+/// A user named by `{"accountId"}`; `Ok(None)` for null.
+fn user(ds: &Dataset, value: &Value) -> Result<Option<usize>, String> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let id = value.get("accountId").and_then(Value::as_str);
+    ds.catalog
+        .users
+        .iter()
+        .position(|u| Some(u.account_id.as_str()) == id)
+        .map(Some)
+        .ok_or_else(|| format!("User '{}' does not exist.", id.unwrap_or_default()))
+}
+
+/// A rich-text field: an ADF document (API v3 refuses plain strings) or null.
+fn document(value: &Value) -> Result<Option<Doc>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Object(_) => Doc::from_json(value)
+            .map(Some)
+            .ok_or_else(|| "The document is not valid Atlassian Document Format.".to_string()),
+        _ => Err(
+            "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
+                .into(),
+        ),
+    }
+}
+
+fn date(value: &Value) -> Result<Option<NaiveDate>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| format!("Error parsing date string: {s}")),
+        _ => Err("A date must be a string".into()),
+    }
+}
+
+fn number(value: &Value) -> Result<Option<f64>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Number(n) => n.as_f64().map(Some).ok_or_else(|| "Not a number".into()),
+        _ => Err("Operation value must be a number.".into()),
+    }
+}
+
+fn strings(value: &Value, what: &str) -> Result<Vec<String>, String> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| {
+                let s = v
+                    .as_str()
+                    .ok_or_else(|| format!("{what} must be strings"))?;
+                if s.contains(' ') {
+                    return Err(format!("The label '{s}' contains spaces which is invalid."));
+                }
+                Ok(s.to_string())
+            })
+            .collect(),
+        _ => Err(format!("{what} must be an array")),
+    }
+}
+
+/// `"1w 2d 3h 4m"` (a week 5 days, a day 8 hours) in seconds.
+fn duration(text: &str) -> Option<i64> {
+    let mut total = 0i64;
+    for part in text.split_whitespace() {
+        let (n, unit) = part.split_at(part.len().checked_sub(1)?);
+        let n: i64 = n.parse().ok()?;
+        total += n * match unit {
+            "w" => 5 * 8 * 3600,
+            "d" => 8 * 3600,
+            "h" => 3600,
+            "m" => 60,
+            _ => return None,
+        };
+    }
+    Some(total)
+}
+
+/// Sets `fields` on `issue` (a new one when `creating`); every problem is reported by field.
+fn apply(
+    ds: &Dataset,
+    issue: &mut Issue,
+    fields: &Map<String, Value>,
+    creating: bool,
+) -> Result<(), FieldErrors> {
+    let c = &ds.catalog;
+    let mut errors = FieldErrors::new();
+    for (name, value) in fields {
+        let outcome: Result<(), String> = (|| {
+            match name.as_str() {
+                "summary" => {
+                    let s = value.as_str().unwrap_or_default();
+                    if s.trim().is_empty() {
+                        return Err("You must specify a summary of the issue.".into());
+                    }
+                    if s.chars().count() > 255 {
+                        return Err("Summary must be less than 255 characters.".into());
+                    }
+                    issue.summary = s.to_string();
+                }
+                "description" => issue.description = document(value)?,
+                "environment" => issue.environment = document(value)?,
+                "labels" => issue.labels = strings(value, "Labels")?,
+                "priority" => {
+                    issue.priority = Some(
+                        find(c.priorities.iter().map(|p| (p.id.clone(), p.name.clone())), value)
+                            .ok_or("The priority selected is invalid.")?,
+                    )
+                }
+                "assignee" => issue.assignee = user(ds, value)?,
+                "reporter" => {
+                    issue.reporter = user(ds, value)?.ok_or("Reporter is required.")?
+                }
+                "duedate" => issue.due_date = date(value)?,
+                "components" | "fixVersions" => {
+                    let pool: Vec<(usize, String, String)> = if name == "components" {
+                        c.components
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, (p, _))| *p == issue.project)
+                            .map(|(i, (_, x))| (i, x.id.clone(), x.name.clone()))
+                            .collect()
+                    } else {
+                        c.versions
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, (p, _))| *p == issue.project)
+                            .map(|(i, (_, x))| (i, x.id.clone(), x.name.clone()))
+                            .collect()
+                    };
+                    let items = value.as_array().cloned().unwrap_or_default();
+                    let mut picked = Vec::new();
+                    for item in &items {
+                        let at = find(pool.iter().map(|(_, i, n)| (i.clone(), n.clone())), item)
+                            .ok_or_else(|| {
+                                format!(
+                                    "{} name '{}' is not valid",
+                                    if name == "components" { "Component" } else { "Version" },
+                                    item.get("name").and_then(Value::as_str).unwrap_or("?")
+                                )
+                            })?;
+                        picked.push(pool[at].0);
+                    }
+                    if name == "components" {
+                        issue.components = picked;
+                    } else {
+                        issue.fix_versions = picked;
+                    }
+                }
+                "parent" => {
+                    if !creating {
+                        return Err("The parent of an issue cannot be changed by an edit.".into());
+                    }
+                    let at = find(
+                        ds.issues
+                            .iter()
+                            .map(|i| (i.id.to_string(), if i.deleted { String::new() } else { i.key.clone() })),
+                        value,
+                    )
+                    .ok_or("Could not find the parent issue.")?;
+                    issue.parent = Some(at);
+                }
+                "timetracking" => {
+                    let estimate = value
+                        .get("originalEstimate")
+                        .and_then(Value::as_str)
+                        .map(|t| duration(t).ok_or("Invalid original estimate"))
+                        .transpose()?;
+                    issue.original_estimate = estimate;
+                }
+                "customfield_10010" => issue.custom.story_points = number(value)?,
+                "customfield_10017" => issue.custom.story_points_2 = number(value)?,
+                "customfield_10011" => {
+                    issue.custom.team = if value.is_null() {
+                        None
+                    } else {
+                        Some(
+                            find(c.team_options.iter().map(|o| (o.id.clone(), o.value.clone())), value)
+                                .ok_or("Option value is not valid")?,
+                        )
+                    }
+                }
+                "customfield_10012" => {
+                    issue.custom.tags = if value.is_null() {
+                        None
+                    } else {
+                        Some(strings(value, "Tags")?)
+                    }
+                }
+                "customfield_10013" => issue.custom.start_date = date(value)?,
+                "customfield_10014" => {
+                    issue.custom.approved_at = match value {
+                        Value::Null => None,
+                        Value::String(s) => Some(
+                            DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z")
+                                .map_err(|_| format!("Error parsing date-time string: {s}"))?,
+                        ),
+                        _ => return Err("A date-time must be a string".into()),
+                    }
+                }
+                "customfield_10015" => issue.custom.reviewer = user(ds, value)?,
+                "customfield_10016" => issue.custom.notes = document(value)?,
+                _ => {
+                    return Err(format!(
+                        "Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."
+                    ))
+                }
+            }
+            Ok(())
+        })();
+        if let Err(message) = outcome {
+            errors.insert(name.clone(), message);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Now in the fake's clock, at UTC.
+pub fn at_millis(ms: i64) -> DateTime<FixedOffset> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or_default()
+        .fixed_offset()
+}
