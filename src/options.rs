@@ -110,6 +110,16 @@ const SPECS: &[Spec] = &[
         contexts: &[Server],
     },
     Spec {
+        name: "read_only",
+        aliases: &["readonly"],
+        contexts: &[Server, Table],
+    },
+    Spec {
+        name: "delete_subtasks",
+        aliases: &[],
+        contexts: &[Server, Table],
+    },
+    Spec {
         name: "include_custom_fields",
         aliases: &[],
         contexts: &[Server],
@@ -537,7 +547,9 @@ fn check_value(name: &str, value: &str) -> Result<()> {
         "connect_timeout" | "request_timeout" => parse_seconds(name, value).map(|_| ()),
         "page_size" => parse_int(name, value, 1, 5000).map(|_| ()),
         "max_retries" => parse_int(name, value, 0, 20).map(|_| ()),
-        "use_remote_estimate" | "include_custom_fields" => parse_bool(name, value).map(|_| ()),
+        "use_remote_estimate" | "include_custom_fields" | "read_only" | "delete_subtasks" => {
+            parse_bool(name, value).map(|_| ())
+        }
         "custom_field_ttl" => parse_int(name, value, 0, 86_400).map(|_| ()),
         "max_concurrency" => parse_int(name, value, 1, 32).map(|_| ()),
         "initiate_oauth" => crate::auth::InitiateOAuth::parse(value).map(|_| ()),
@@ -648,6 +660,10 @@ pub struct ConnectionConfig {
     pub custom_field_ttl: u64,
     /// Parents whose children are read at once.
     pub max_concurrency: u32,
+    /// INSERT, UPDATE and DELETE are refused before anything is sent.
+    pub read_only: bool,
+    /// DELETE of an issue deletes its sub-tasks too (else Jira refuses it).
+    pub delete_subtasks: bool,
 }
 
 /// Default `page_size`: the most Jira returns per page when fields are requested.
@@ -712,6 +728,14 @@ pub fn connection_config(
         },
         custom_field_ttl: int("custom_field_ttl", 300, 0, 86_400)? as u64,
         max_concurrency: int("max_concurrency", 4, 1, 32)?,
+        read_only: match get("read_only") {
+            Some(v) => parse_bool("read_only", v)?,
+            None => false,
+        },
+        delete_subtasks: match get("delete_subtasks") {
+            Some(v) => parse_bool("delete_subtasks", v)?,
+            None => false,
+        },
     })
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::value::{date, names, rich_text, text, timestamp};
-use super::{Cell, Column, PgType, Rule, Source};
+use super::{Cell, Column, PgType, Rule, Source, Write};
 use crate::error::Result;
 
 /// How a custom field's values are typed.
@@ -191,6 +191,7 @@ pub fn columns(fields: &[CustomField], taken: &[&str]) -> Vec<&'static Column> {
             rule,
             order: None,
             source: Source::Custom(id, field.kind),
+            write: Write::No,
         };
         let column: &'static Column = Box::leak(Box::new(column));
         REGISTRY.with(|r| r.borrow_mut().insert(interned_key, column));
@@ -307,6 +308,7 @@ mod tests {
             rule: Rule::None,
             order: None,
             source: Source::Custom("x", kind),
+            write: Write::No,
         };
         assert_eq!(
             read(

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::value::{date, int, names, rich_text, text, timestamp};
-use super::{Cell, Column, PgType, Rule, Source};
+use super::{Cell, Column, Encode, PgType, Rule, Source, Write};
 use crate::error::Result;
 
 /// `fields.<field>`.
@@ -18,15 +18,22 @@ fn member<'a>(issue: &'a Value, name: &str, member: &str) -> Option<&'a Value> {
 
 macro_rules! column {
     ($name:literal, $ty:ident, [$($f:literal),*], $rule:expr, |$issue:ident| $read:expr) => {
-        column!($name, $ty, [$($f),*], $rule, None, |$issue| $read)
+        column!($name, $ty, [$($f),*], $rule, None, Write::No, |$issue| $read)
+    };
+    ($name:literal, $ty:ident, [$($f:literal),*], $rule:expr, writes $write:expr, |$issue:ident| $read:expr) => {
+        column!($name, $ty, [$($f),*], $rule, None, $write, |$issue| $read)
     };
     ($name:literal, $ty:ident, [$($f:literal),*], $rule:expr, $order:expr, |$issue:ident| $read:expr) => {
+        column!($name, $ty, [$($f),*], $rule, $order, Write::No, |$issue| $read)
+    };
+    ($name:literal, $ty:ident, [$($f:literal),*], $rule:expr, $order:expr, $write:expr, |$issue:ident| $read:expr) => {
         Column {
             name: $name,
             ty: PgType::$ty,
             fields: &[$($f),*],
             rule: $rule,
             order: $order,
+            write: $write,
             source: Source::Json({
                 fn read($issue: &Value) -> Result<Cell> {
                     #[allow(unused)]
@@ -51,6 +58,7 @@ pub static COLUMNS: &[Column] = &[
             field: "project",
             nullable: false
         },
+        writes Write::Field("project", Encode::Id),
         |i| int(NAME, member(i, "project", "id"))
     ),
     column!(
@@ -61,6 +69,7 @@ pub static COLUMNS: &[Column] = &[
             field: "project",
             nullable: false
         },
+        writes Write::Field("project", Encode::Key),
         |i| text(NAME, member(i, "project", "key"))
     ),
     column!(
@@ -81,6 +90,7 @@ pub static COLUMNS: &[Column] = &[
             field: "issuetype",
             nullable: false
         },
+        writes Write::Field("issuetype", Encode::Id),
         |i| text(NAME, member(i, "issuetype", "id"))
     ),
     column!(
@@ -91,6 +101,7 @@ pub static COLUMNS: &[Column] = &[
             field: "issuetype",
             nullable: false
         },
+        writes Write::Field("issuetype", Encode::Name),
         |i| text(NAME, member(i, "issuetype", "name"))
     ),
     column!(
@@ -101,6 +112,7 @@ pub static COLUMNS: &[Column] = &[
             field: "parent",
             nullable: false
         },
+        writes Write::Field("parent", Encode::Key),
         |i| text(NAME, member(i, "parent", "key"))
     ),
     column!(
@@ -111,6 +123,7 @@ pub static COLUMNS: &[Column] = &[
             field: "status",
             nullable: false
         },
+        writes Write::Status { by_id: true },
         |i| text(NAME, member(i, "status", "id"))
     ),
     column!(
@@ -121,6 +134,7 @@ pub static COLUMNS: &[Column] = &[
             field: "status",
             nullable: false
         },
+        writes Write::Status { by_id: false },
         |i| text(NAME, member(i, "status", "name"))
     ),
     column!(
@@ -144,6 +158,7 @@ pub static COLUMNS: &[Column] = &[
             field: "priority",
             nullable: true
         },
+        writes Write::Field("priority", Encode::Id),
         |i| text(NAME, member(i, "priority", "id"))
     ),
     column!(
@@ -154,6 +169,7 @@ pub static COLUMNS: &[Column] = &[
             field: "priority",
             nullable: true
         },
+        writes Write::Field("priority", Encode::Name),
         |i| text(NAME, member(i, "priority", "name"))
     ),
     column!(
@@ -176,13 +192,16 @@ pub static COLUMNS: &[Column] = &[
         },
         |i| timestamp(NAME, field(i, "resolutiondate"))
     ),
-    column!("summary", Text, ["summary"], Rule::Text("summary"), |i| {
+    column!("summary", Text, ["summary"], Rule::Text("summary"), writes Write::Field("summary", Encode::Text),
+        |i| {
         text(NAME, field(i, "summary"))
     }),
-    column!("description", Text, ["description"], Rule::None, |i| {
+    column!("description", Text, ["description"], Rule::None, writes Write::Field("description", Encode::Rich),
+        |i| {
         rich_text(NAME, field(i, "description"))
     }),
-    column!("environment", Text, ["environment"], Rule::None, |i| {
+    column!("environment", Text, ["environment"], Rule::None, writes Write::Field("environment", Encode::Rich),
+        |i| {
         rich_text(NAME, field(i, "environment"))
     }),
     column!(
@@ -190,6 +209,7 @@ pub static COLUMNS: &[Column] = &[
         TextArray,
         ["labels"],
         Rule::Names("labels"),
+        writes Write::Field("labels", Encode::Strings),
         |i| names(NAME, field(i, "labels"), "name")
     ),
     column!(
@@ -197,6 +217,7 @@ pub static COLUMNS: &[Column] = &[
         TextArray,
         ["components"],
         Rule::Names("component"),
+        writes Write::Field("components", Encode::Names),
         |i| names(NAME, field(i, "components"), "name")
     ),
     column!(
@@ -204,6 +225,7 @@ pub static COLUMNS: &[Column] = &[
         TextArray,
         ["fixVersions"],
         Rule::Names("fixVersion"),
+        writes Write::Field("fixVersions", Encode::Names),
         |i| names(NAME, field(i, "fixVersions"), "name")
     ),
     column!(
@@ -211,6 +233,7 @@ pub static COLUMNS: &[Column] = &[
         Text,
         ["assignee"],
         Rule::Account("assignee"),
+        writes Write::Field("assignee", Encode::Account),
         |i| text(NAME, member(i, "assignee", "accountId"))
     ),
     column!(
@@ -225,6 +248,7 @@ pub static COLUMNS: &[Column] = &[
         Text,
         ["reporter"],
         Rule::Account("reporter"),
+        writes Write::Field("reporter", Encode::Account),
         |i| text(NAME, member(i, "reporter", "accountId"))
     ),
     column!(
@@ -266,7 +290,8 @@ pub static COLUMNS: &[Column] = &[
         Some("updated"),
         |i| timestamp(NAME, field(i, "updated"))
     ),
-    column!("due_date", Date, ["duedate"], Rule::Date("due"), |i| date(
+    column!("due_date", Date, ["duedate"], Rule::Date("due"), writes Write::Field("duedate", Encode::Date),
+        |i| date(
         NAME,
         field(i, "duedate")
     )),
@@ -278,6 +303,7 @@ pub static COLUMNS: &[Column] = &[
         Int8,
         ["timeoriginalestimate"],
         Rule::None,
+        writes Write::Field("timetracking", Encode::EstimateMinutes),
         |i| int(NAME, field(i, "timeoriginalestimate"))
     ),
     column!("fields", Jsonb, ["*all"], Rule::None, |i| Ok(

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::value::{boolean, date, int, json, names, rich_text, text, timestamp};
-use super::{Cell, Column, PgType, Rule, Source};
+use super::{Cell, Column, PgType, Rule, Source, Write};
 use crate::error::Result;
 pub use crate::jira::endpoints::Shape;
 use crate::jira::endpoints::{self, Deployment, Endpoint};
@@ -141,6 +141,7 @@ macro_rules! col {
             rule: Rule::None,
             order: None,
             source: Source::Pointer($pointer),
+            write: Write::No,
         }
     };
     ($name:literal, rich $pointer:literal) => {
@@ -151,6 +152,7 @@ macro_rules! col {
             rule: Rule::None,
             order: None,
             source: Source::RichText($pointer),
+            write: Write::No,
         }
     };
     ($name:literal, since $ty:ident, $pointer:literal) => {
@@ -161,6 +163,7 @@ macro_rules! col {
             rule: Rule::UpdatedSince,
             order: None,
             source: Source::Pointer($pointer),
+            write: Write::No,
         }
     };
     ($name:literal, parent $ty:ident) => {
@@ -171,6 +174,7 @@ macro_rules! col {
             rule: Rule::Parent,
             order: None,
             source: Source::Pointer(concat!("/", "__jira_fdw_parent")),
+            write: Write::No,
         }
     };
 }
@@ -187,6 +191,7 @@ const PARENT_PROJECT: Column = Column {
     },
     order: None,
     source: Source::ParentProject,
+    write: Write::No,
 };
 
 /// The columns of a per-issue child table: the issue's key and project, the `jql` that selects

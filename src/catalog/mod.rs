@@ -9,9 +9,11 @@ mod issues;
 mod listing;
 mod value;
 pub mod wiki;
+mod write;
 
 pub use listing::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 pub use value::{timestamp, Cell, PgType};
+pub use write::{adf, change, encode, transition_to, Change, Encode, Write};
 
 use serde_json::Value;
 
@@ -102,6 +104,8 @@ pub struct Column {
     pub order: Option<&'static str>,
     /// Where the value comes from.
     pub source: Source,
+    /// How INSERT and UPDATE set it (custom fields: by their kind, see [`Column::writer`]).
+    pub write: Write,
 }
 
 /// The `jql` pseudo-column: on `issues` the JQL ANDed into the search, on issue children the
@@ -113,6 +117,7 @@ pub const JQL_COLUMN: Column = Column {
     rule: Rule::Jql,
     order: None,
     source: Source::Jql,
+    write: Write::No,
 };
 
 /// What Jira can search on a column, and how exactly. See `jql::translate` for the operators

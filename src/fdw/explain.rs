@@ -13,7 +13,7 @@ use crate::catalog::{Entity, Listing};
 use crate::jira::endpoints::{self, Deployment};
 use crate::jql::Strategy;
 
-fn property(label: &str, value: &str, es: *mut pg_sys::ExplainState) {
+pub(super) fn property(label: &str, value: &str, es: *mut pg_sys::ExplainState) {
     // Labels are literals and values never contain NUL (they come from SQL text).
     let label = CString::new(label).unwrap_or_default();
     let value = CString::new(value.replace('\0', "")).unwrap_or_default();

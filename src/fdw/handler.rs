@@ -3,7 +3,7 @@
 use pgrx::prelude::*;
 use pgrx::{pg_sys, PgBox};
 
-use super::{explain, import, plan, scan};
+use super::{explain, import, modify, plan, scan};
 
 /// Returns the FdwRoutine of jira_fdw.
 #[pg_extern(create_or_replace)]
@@ -21,6 +21,15 @@ fn jira_fdw_handler() -> PgBox<pg_sys::FdwRoutine> {
         routine.EndForeignScan = Some(scan::end_foreign_scan);
         routine.ExplainForeignScan = Some(explain::explain_foreign_scan);
         routine.ImportForeignSchema = Some(import::import_foreign_schema);
+        routine.IsForeignRelUpdatable = Some(modify::is_foreign_rel_updatable);
+        routine.AddForeignUpdateTargets = Some(modify::add_foreign_update_targets);
+        routine.PlanForeignModify = Some(modify::plan_foreign_modify);
+        routine.BeginForeignModify = Some(modify::begin_foreign_modify);
+        routine.ExecForeignInsert = Some(modify::exec_foreign_insert);
+        routine.ExecForeignUpdate = Some(modify::exec_foreign_update);
+        routine.ExecForeignDelete = Some(modify::exec_foreign_delete);
+        routine.EndForeignModify = Some(modify::end_foreign_modify);
+        routine.ExplainForeignModify = Some(modify::explain_foreign_modify);
         routine.into_pg_boxed()
     }
 }

@@ -8,6 +8,7 @@ mod explain;
 mod handler;
 mod import;
 mod interrupt;
+mod modify;
 mod nodes;
 mod oauth;
 mod plan;

@@ -205,7 +205,7 @@ unsafe fn list_selectivity(root: *mut pg_sys::PlannerInfo, infos: &[*mut c_void]
 }
 
 /// A text Const holding `json`, the form plan data travels in.
-unsafe fn json_const(json: String) -> *mut pg_sys::List {
+pub(super) unsafe fn json_const(json: String) -> *mut pg_sys::List {
     // SAFETY: makeConst stores the palloc'd text datum; lappend builds a new list.
     unsafe {
         let datum = json.into_datum().unwrap_or(pg_sys::Datum::from(0usize));
@@ -223,7 +223,7 @@ unsafe fn json_const(json: String) -> *mut pg_sys::List {
 }
 
 /// The JSON text of a list made by [`json_const`].
-unsafe fn json_of(list: *mut pg_sys::List) -> Option<String> {
+pub(super) unsafe fn json_of(list: *mut pg_sys::List) -> Option<String> {
     // SAFETY: the list is null or holds one text Const (made by json_const).
     unsafe {
         let constant = list_ptrs(list).first().map(|p| *p as *mut pg_sys::Const)?;

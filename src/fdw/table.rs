@@ -151,6 +151,8 @@ pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
             "use_remote_estimate" => {
                 config.use_remote_estimate = options::parse_bool(name, value)?;
             }
+            "read_only" => config.read_only = options::parse_bool(name, value)?,
+            "delete_subtasks" => config.delete_subtasks = options::parse_bool(name, value)?,
             _ => {}
         }
     }

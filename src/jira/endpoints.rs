@@ -267,6 +267,11 @@ pub const WORKLOG_LIST: Endpoint =
 /// `POST`: a Jira cookie session (LDAP users).
 pub const SESSION: &str = "/rest/auth/1/session";
 
+/// `POST`: creates an issue.
+pub const ISSUE_CREATE: Endpoint = Endpoint::both("/rest/api/3/issue", "/rest/api/2/issue");
+/// `PUT` edits, `DELETE` deletes an issue (`{}` its id).
+pub const ISSUE: Endpoint = Endpoint::both("/rest/api/3/issue/{}", "/rest/api/2/issue/{}");
+
 /// Projects with lead and description: paged on Cloud, one list on Server/Data Center.
 pub const PROJECTS: Endpoint = Endpoint::both_as(
     "/rest/api/3/project/search?expand=lead,description",
@@ -332,7 +337,7 @@ pub const ISSUE_ATTACHMENTS: Endpoint = Endpoint::both(
     "/rest/api/3/issue/{}?fields=attachment",
     "/rest/api/2/issue/{}?fields=attachment",
 );
-/// The transitions an issue can take now.
+/// The transitions an issue can take now (`GET`), and taking one (`POST`).
 pub const ISSUE_TRANSITIONS: Endpoint = Endpoint::both(
     "/rest/api/3/issue/{}/transitions",
     "/rest/api/2/issue/{}/transitions",

@@ -11,6 +11,6 @@ mod worklogs;
 
 pub use client::{party_json, party_text, transport_error, Client};
 pub use listing::UNRESERVED;
-pub use pager::{approximate_count, Pager};
+pub use pager::{approximate_count, issues_by_ids, Pager};
 pub use runtime::block_on;
 pub use server_search::first_server_query;

@@ -8,6 +8,7 @@ mod differential;
 mod entities;
 mod security;
 mod support;
+mod writes;
 
 #[pgrx::pg_schema]
 mod tests {
@@ -15,6 +16,21 @@ mod tests {
     use serde_json::json;
 
     use super::support::*;
+
+    #[pg_test]
+    fn writes_insert_update_delete_round_trip() {
+        crate::e2e::writes::insert_update_delete_round_trips();
+    }
+
+    #[pg_test]
+    fn writes_what_cannot_be_written_is_refused_before_sending() {
+        crate::e2e::writes::what_cannot_be_written_is_refused_before_sending();
+    }
+
+    #[pg_test]
+    fn writes_rolled_back_are_named_in_a_warning() {
+        crate::e2e::writes::rolled_back_writes_are_named();
+    }
 
     #[pg_test]
     fn auth_pat() {

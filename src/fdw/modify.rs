@@ -1,0 +1,767 @@
+//! INSERT, UPDATE and DELETE: postgres_fdw's modify callbacks, thin over the core's encoding
+//! ([`crate::catalog::change`]) and the client's change requests. Jira has no transactions:
+//! each row is sent when it is processed, and what Jira kept is listed in a WARNING when the
+//! transaction or savepoint that sent it rolls back (see [`ledger`]).
+
+use std::ffi::{c_int, CStr};
+use std::rc::Rc;
+
+use pgrx::{pg_sys, FromDatum, PgMemoryContexts};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+
+use super::datum::to_datum;
+use super::interrupt::wait;
+use super::nodes::datum_to_string;
+use super::plan::{json_const, json_of};
+use super::report::{raise, OrRaise};
+use super::table::{self, TableDef};
+use super::values::value;
+use crate::catalog::{self, fields_for, Column, Entity, Rule, Write};
+use crate::error::{Error, Result};
+use crate::jira::endpoints::{self, with_parent, Deployment};
+use crate::jira::{issues_by_ids, Client, UNRESERVED};
+use crate::jql;
+
+/// The junk column that carries the row identity (the issue's id or key) to UPDATE and DELETE.
+const IDENTITY: &CStr = c"jira_fdw_identity";
+
+/// What the planner decided for a modification, kept in the plan's `fdw_private`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ModifyPlan {
+    /// `insert`, `update` or `delete`.
+    operation: String,
+    /// Attribute numbers (1-based) whose values are sent: the columns an INSERT gives or an
+    /// UPDATE sets.
+    attnums: Vec<usize>,
+    /// Whether RETURNING needs the changed row read back.
+    returning: bool,
+    /// Whether a status column is written (a transition follows).
+    status: bool,
+    /// The deployment known when planning, for EXPLAIN.
+    deployment: Option<String>,
+}
+
+/// The state of one modification, owned by the query's memory context.
+struct ModifyState {
+    plan: ModifyPlan,
+    def: TableDef,
+    client: Rc<Client>,
+    /// `(attribute index, column)` of each value sent.
+    columns: Vec<(usize, &'static Column)>,
+    /// The junk attribute of the row identity in the plan's slot (UPDATE, DELETE).
+    identity: pg_sys::AttrNumber,
+    /// Whether the identity is the numeric id (else the key).
+    identity_is_id: bool,
+    delete_subtasks: bool,
+}
+
+/// The attribute index of the table's row identity, `id` if it has one, else `key`.
+fn identity_of(def: &TableDef) -> Option<(usize, bool)> {
+    let find = |rule: Rule| {
+        def.columns
+            .iter()
+            .position(|c| c.is_some_and(|c| c.rule == rule))
+    };
+    find(Rule::Id)
+        .map(|i| (i, true))
+        .or_else(|| find(Rule::Key).map(|i| (i, false)))
+}
+
+/// The names of the table's writable columns, for messages.
+fn writable(def: &TableDef) -> String {
+    let names: Vec<&str> = def
+        .columns
+        .iter()
+        .flatten()
+        .filter(|c| c.writer() != Write::No)
+        .map(|c| c.name)
+        .collect();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Refuses what cannot be written before anything is planned further: other entities,
+/// `read_only` tables, read-only columns.
+fn check(def: &TableDef, read_only: bool, attnums: &[usize]) -> Result<()> {
+    if def.entity != Entity::Issues {
+        return Err(Error::Definition {
+            message: format!(
+                "the Jira entity \"{}\" cannot be changed from SQL",
+                def.entity.name()
+            ),
+            hint: Some("INSERT, UPDATE and DELETE work on issues tables.".into()),
+        });
+    }
+    if read_only {
+        return Err(Error::Definition {
+            message: "the foreign table is read-only (option read_only)".into(),
+            hint: Some("Nothing was sent to Jira. Set read_only 'false' on the server or table to allow changes.".into()),
+        });
+    }
+    for &attnum in attnums {
+        if let Some(Some(column)) = def.columns.get(attnum - 1) {
+            if column.writer() == Write::No {
+                return Err(Error::InvalidParameter {
+                    message: format!(
+                        "column \"{}\" of a Jira issue cannot be written",
+                        column.name
+                    ),
+                    hint: format!("Writable columns: {}.", writable(def)),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The attribute numbers in a column bitmapset of a range table entry.
+///
+/// # Safety
+/// `set` must be null or a valid Bitmapset.
+unsafe fn attnums_of(set: *const pg_sys::Bitmapset) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut member = -1;
+    loop {
+        // SAFETY: guaranteed by the caller; bms_next_member only reads the set.
+        member = unsafe { pg_sys::bms_next_member(set, member) };
+        if member < 0 {
+            return out;
+        }
+        let attnum = member + pg_sys::FirstLowInvalidHeapAttributeNumber;
+        if attnum > 0 {
+            out.push(attnum as usize);
+        }
+    }
+}
+
+/// The columns an INSERT gives or an UPDATE sets, from the planner's range table entry.
+///
+/// # Safety
+/// `root` and `rte` must be the planner's, for the statement being planned.
+unsafe fn target_attnums(
+    root: *mut pg_sys::PlannerInfo,
+    rte: *mut pg_sys::RangeTblEntry,
+    operation: pg_sys::CmdType::Type,
+) -> Vec<usize> {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        #[cfg(any(feature = "pg13", feature = "pg14", feature = "pg15"))]
+        let (inserted, updated) = {
+            let _ = root;
+            ((*rte).insertedCols, (*rte).updatedCols)
+        };
+        #[cfg(not(any(feature = "pg13", feature = "pg14", feature = "pg15")))]
+        let (inserted, updated) = {
+            let perminfo = pg_sys::getRTEPermissionInfo((*(*root).parse).rteperminfos, rte);
+            ((*perminfo).insertedCols, (*perminfo).updatedCols)
+        };
+        match operation {
+            pg_sys::CmdType::CMD_INSERT => attnums_of(inserted),
+            pg_sys::CmdType::CMD_UPDATE => attnums_of(updated),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// IsForeignRelUpdatable: issues tables take INSERT, UPDATE and DELETE (what cannot be
+/// written is refused with a reason when planning).
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn is_foreign_rel_updatable(_rel: pg_sys::Relation) -> c_int {
+    ((1 << pg_sys::CmdType::CMD_INSERT)
+        | (1 << pg_sys::CmdType::CMD_UPDATE)
+        | (1 << pg_sys::CmdType::CMD_DELETE)) as c_int
+}
+
+/// The Var of the table's identity attribute, for the row identity of UPDATE and DELETE.
+///
+/// # Safety
+/// `relation` must be the open target relation.
+unsafe fn identity_var(rtindex: pg_sys::Index, relation: pg_sys::Relation) -> *mut pg_sys::Var {
+    // SAFETY: guaranteed by the caller; attrs has natts entries.
+    unsafe {
+        let relid = (*relation).rd_id;
+        let def = table::load(relid, table::current_user()).or_raise();
+        let Some((index, _)) = identity_of(&def) else {
+            raise(Error::Definition {
+                message: "UPDATE and DELETE on a Jira issues table need its id or key column"
+                    .into(),
+                hint: Some("ALTER FOREIGN TABLE ... ADD COLUMN id bigint".into()),
+            })
+        };
+        let attr = (*(*relation).rd_att).attrs.as_ptr().add(index);
+        pg_sys::makeVar(
+            rtindex as _,
+            (index + 1) as pg_sys::AttrNumber,
+            (*attr).atttypid,
+            (*attr).atttypmod,
+            (*attr).attcollation,
+            0,
+        )
+    }
+}
+
+/// AddForeignUpdateTargets: the issue's id (or key) identifies the row to change.
+#[cfg(not(feature = "pg13"))]
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn add_foreign_update_targets(
+    root: *mut pg_sys::PlannerInfo,
+    rtindex: pg_sys::Index,
+    _target_rte: *mut pg_sys::RangeTblEntry,
+    target_relation: pg_sys::Relation,
+) {
+    // SAFETY: the planner passes its own structures; the name is a static C string, which
+    // add_row_identity_var keeps by pointer (as postgres_fdw's "ctid" literal).
+    unsafe {
+        let var = identity_var(rtindex, target_relation);
+        pg_sys::add_row_identity_var(root, var, rtindex, IDENTITY.as_ptr());
+    }
+}
+
+/// AddForeignUpdateTargets (PostgreSQL 13): a junk target entry holds the row identity.
+#[cfg(feature = "pg13")]
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn add_foreign_update_targets(
+    parsetree: *mut pg_sys::Query,
+    target_rte: *mut pg_sys::RangeTblEntry,
+    target_relation: pg_sys::Relation,
+) {
+    // SAFETY: the rewriter passes its query; the entry is appended to its target list.
+    unsafe {
+        let var = identity_var(
+            (*parsetree).resultRelation as pg_sys::Index,
+            target_relation,
+        );
+        let _ = target_rte;
+        let position = pgrx::PgList::<pg_sys::TargetEntry>::from_pg((*parsetree).targetList).len();
+        let entry = pg_sys::makeTargetEntry(
+            var as *mut pg_sys::Expr,
+            (position + 1) as pg_sys::AttrNumber,
+            pg_sys::pstrdup(IDENTITY.as_ptr()),
+            true,
+        );
+        (*parsetree).targetList =
+            pg_sys::lappend((*parsetree).targetList, entry as *mut std::ffi::c_void);
+    }
+}
+
+/// PlanForeignModify: checks what is written and keeps it in the plan.
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn plan_foreign_modify(
+    root: *mut pg_sys::PlannerInfo,
+    plan: *mut pg_sys::ModifyTable,
+    result_relation: pg_sys::Index,
+    subplan_index: c_int,
+) -> *mut pg_sys::List {
+    // SAFETY: the planner passes its structures; simple_rte_array has an entry for every
+    // range table index; returningLists has one entry per result relation when not null.
+    unsafe {
+        let rte = *(*root).simple_rte_array.add(result_relation as usize);
+        let operation = (*plan).operation;
+        let def = table::load((*rte).relid, table::current_user()).or_raise();
+        let config = table::connection_config(&def).or_raise();
+        let attnums = target_attnums(root, rte, operation);
+        check(&def, config.read_only, &attnums).or_raise();
+        let returning = !(*plan).returningLists.is_null()
+            && !pg_sys::list_nth((*plan).returningLists, subplan_index).is_null();
+        let deployment = config.deployment.or_else(|| {
+            Client::shared(&config)
+                .ok()
+                .and_then(|c| c.known_deployment())
+        });
+        let status = attnums.iter().any(|a| {
+            def.columns
+                .get(a - 1)
+                .copied()
+                .flatten()
+                .is_some_and(|c| matches!(c.writer(), Write::Status { .. }))
+        });
+        let data = ModifyPlan {
+            status,
+            operation: match operation {
+                pg_sys::CmdType::CMD_INSERT => "insert",
+                pg_sys::CmdType::CMD_UPDATE => "update",
+                _ => "delete",
+            }
+            .into(),
+            attnums,
+            returning,
+            deployment: deployment.map(|d| d.keyword().to_string()),
+        };
+        let json = serde_json::to_string(&data)
+            .map_err(|e| Error::Connection(format!("internal: cannot serialize the plan: {e}")))
+            .or_raise();
+        json_const(json)
+    }
+}
+
+/// The plan kept by [`plan_foreign_modify`].
+///
+/// # Safety
+/// `fdw_private` must be the list plan_foreign_modify returned.
+unsafe fn decode(fdw_private: *mut pg_sys::List) -> Result<ModifyPlan> {
+    // SAFETY: guaranteed by the caller.
+    let json = unsafe { json_of(fdw_private) }
+        .ok_or_else(|| Error::Connection("internal: the modify plan is missing".into()))?;
+    serde_json::from_str(&json)
+        .map_err(|e| Error::Connection(format!("internal: the modify plan is unreadable: {e}")))
+}
+
+/// BeginForeignModify: the client, the columns sent and where the row identity is.
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn begin_foreign_modify(
+    mtstate: *mut pg_sys::ModifyTableState,
+    rinfo: *mut pg_sys::ResultRelInfo,
+    fdw_private: *mut pg_sys::List,
+    _subplan_index: c_int,
+    eflags: c_int,
+) {
+    if eflags as u32 & pg_sys::EXEC_FLAG_EXPLAIN_ONLY != 0 {
+        return;
+    }
+    // SAFETY: the executor passes its states; the relation is open; the subplan's target list
+    // holds the junk identity column added by add_foreign_update_targets for UPDATE/DELETE; the
+    // state is leaked into the per-query memory context and dropped with it.
+    unsafe {
+        let plan = decode(fdw_private).or_raise();
+        let estate = (*mtstate).ps.state;
+        let relid = (*(*rinfo).ri_RelationDesc).rd_id;
+        #[cfg(any(feature = "pg13", feature = "pg14", feature = "pg15"))]
+        let user = {
+            let rte = pg_sys::exec_rt_fetch((*rinfo).ri_RangeTableIndex, estate);
+            table::scan_user((*rte).checkAsUser)
+        };
+        #[cfg(not(any(feature = "pg13", feature = "pg14", feature = "pg15")))]
+        let user = table::scan_user(pg_sys::ExecGetResultRelCheckAsUser(rinfo, estate));
+        let def = table::load(relid, user).or_raise();
+        let config = table::connection_config(&def).or_raise();
+        check(&def, config.read_only, &plan.attnums).or_raise();
+        let client = Client::shared(&config).or_raise();
+        let columns = plan
+            .attnums
+            .iter()
+            .filter_map(|a| {
+                def.columns
+                    .get(a - 1)
+                    .copied()
+                    .flatten()
+                    .map(|c| (a - 1, c))
+            })
+            .collect();
+        let (identity, identity_is_id) = if plan.operation == "insert" {
+            (0, false)
+        } else {
+            #[cfg(feature = "pg13")]
+            let subplan = *(*mtstate).mt_plans;
+            #[cfg(not(feature = "pg13"))]
+            let subplan = (*mtstate).ps.lefttree;
+            let attno = pg_sys::ExecFindJunkAttributeInTlist(
+                (*(*subplan).plan).targetlist,
+                IDENTITY.as_ptr(),
+            );
+            let is_id = identity_of(&def).is_some_and(|(_, is_id)| is_id);
+            (attno, is_id)
+        };
+        let state = ModifyState {
+            plan,
+            def,
+            client,
+            columns,
+            identity,
+            identity_is_id,
+            delete_subtasks: config.delete_subtasks,
+        };
+        let stored = PgMemoryContexts::CurrentMemoryContext.leak_and_drop_on_delete(state);
+        (*rinfo).ri_FdwState = stored as *mut std::ffi::c_void;
+    }
+}
+
+/// The values the row gives for the columns sent.
+///
+/// # Safety
+/// `slot` must hold a row of the target table.
+unsafe fn row_values(
+    state: &ModifyState,
+    slot: *mut pg_sys::TupleTableSlot,
+) -> Result<Vec<(&'static Column, jql::Value)>> {
+    // SAFETY: guaranteed by the caller; slot_getallattrs fills tts_values/tts_isnull for every
+    // attribute, and the column's type was checked against the attribute's when loading.
+    unsafe {
+        pg_sys::slot_getallattrs(slot);
+        let mut out = Vec::with_capacity(state.columns.len());
+        for (index, column) in &state.columns {
+            let datum = *(*slot).tts_values.add(*index);
+            let isnull = *(*slot).tts_isnull.add(*index);
+            let v = value(datum, isnull, table::type_oid(column.ty)).ok_or_else(|| {
+                Error::InvalidParameter {
+                    message: format!("column \"{}\" cannot be written", column.name),
+                    hint: "Its type has no Jira form.".into(),
+                }
+            })?;
+            out.push((*column, v));
+        }
+        Ok(out)
+    }
+}
+
+/// The row identity of the row being changed, as a path segment.
+///
+/// # Safety
+/// `plan_slot` must be the row the executor passes to ExecForeignUpdate/Delete.
+unsafe fn identity(state: &ModifyState, plan_slot: *mut pg_sys::TupleTableSlot) -> Result<String> {
+    let mut isnull = false;
+    // SAFETY: guaranteed by the caller; the junk attribute is of the identity column's type.
+    let text = unsafe {
+        let datum = pg_sys::ExecGetJunkAttribute(plan_slot, state.identity, &mut isnull);
+        if isnull {
+            None
+        } else if state.identity_is_id {
+            i64::from_datum(datum, false).map(|i| i.to_string())
+        } else {
+            Some(datum_to_string(datum, pg_sys::TEXTOID))
+        }
+    };
+    let text = text.ok_or_else(|| Error::InvalidParameter {
+        message: "the row to change has no id or key".into(),
+        hint: "Rows are changed by their issue's id or key.".into(),
+    })?;
+    Ok(utf8_percent_segment(&text))
+}
+
+fn utf8_percent_segment(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, UNRESERVED).to_string()
+}
+
+impl ModifyState {
+    fn deployment(&self) -> Result<Deployment> {
+        Ok(wait(self.client.deployment()))
+    }
+
+    /// Takes the transition that leads the issue to the wanted status.
+    fn transition(&self, issue: &str, (wanted, by_id): &(String, bool)) -> Result<()> {
+        let path = with_parent(self.client_path(endpoints::ISSUE_TRANSITIONS)?, issue);
+        let offered = wait(self.client.get_json(&path));
+        let id = catalog::transition_to(&offered, wanted, *by_id)?;
+        wait(self.client.change(
+            Method::POST,
+            &path,
+            Some(&json!({"transition": {"id": id}})),
+        ));
+        Ok(())
+    }
+
+    fn client_path(&self, endpoint: endpoints::Endpoint) -> Result<&'static str> {
+        endpoint.on(self.deployment()?)
+    }
+
+    /// Reads the issue back and puts every column of the table in `slot` (RETURNING).
+    ///
+    /// # Safety
+    /// `slot` must be a slot of the target table.
+    unsafe fn read_back(&self, id: &str, slot: *mut pg_sys::TupleTableSlot) -> Result<()> {
+        let columns: Vec<&Column> = self.def.columns.iter().flatten().copied().collect();
+        let fields = fields_for(&columns);
+        let found = wait(issues_by_ids(&self.client, &[id.to_string()], &fields));
+        let Some(issue) = found.first() else {
+            return Err(Error::Connection(format!(
+                "Jira made the change but issue {id} cannot be read back"
+            )));
+        };
+        // SAFETY: guaranteed by the caller; values and nulls have one entry per attribute,
+        // and the datums are made in the current (per-tuple) memory context.
+        unsafe {
+            pg_sys::ExecClearTuple(slot);
+            let natts = (*(*slot).tts_tupleDescriptor).natts as usize;
+            let values = std::slice::from_raw_parts_mut((*slot).tts_values, natts);
+            let nulls = std::slice::from_raw_parts_mut((*slot).tts_isnull, natts);
+            nulls.fill(true);
+            for (index, column) in self.def.columns.iter().enumerate() {
+                let Some(column) = column else { continue };
+                if let Some(datum) = to_datum(column.read(issue)?, column.name)? {
+                    values[index] = datum;
+                    nulls[index] = false;
+                }
+            }
+            pg_sys::ExecStoreVirtualTuple(slot);
+        }
+        Ok(())
+    }
+}
+
+/// The text of a JSON id (Jira sends ids as strings).
+fn id_text(value: Option<&Json>) -> Option<String> {
+    match value? {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// ExecForeignInsert: creates the issue (then moves it to the status given, if any).
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn exec_foreign_insert(
+    _estate: *mut pg_sys::EState,
+    rinfo: *mut pg_sys::ResultRelInfo,
+    slot: *mut pg_sys::TupleTableSlot,
+    _plan_slot: *mut pg_sys::TupleTableSlot,
+) -> *mut pg_sys::TupleTableSlot {
+    // SAFETY: ri_FdwState is the ModifyState of begin_foreign_modify; slot is the new row.
+    unsafe {
+        let state = &*((*rinfo).ri_FdwState as *const ModifyState);
+        let values = row_values(state, slot).or_raise();
+        let deployment = state.deployment().or_raise();
+        let change = catalog::change(&values, deployment).or_raise();
+        let path = state.client_path(endpoints::ISSUE_CREATE).or_raise();
+        let created = wait(state.client.change(
+            Method::POST,
+            path,
+            Some(&json!({ "fields": change.fields })),
+        ));
+        let (Some(id), key) = (
+            id_text(created.get("id")),
+            created
+                .get("key")
+                .and_then(Json::as_str)
+                .map(str::to_string),
+        ) else {
+            raise(Error::Connection(
+                "Jira's answer to an issue create has no id".into(),
+            ))
+        };
+        ledger::record(format!("created {}", key.as_deref().unwrap_or(&id)));
+        if let Some(status) = &change.status {
+            state.transition(&id, status).or_raise();
+        }
+        if state.plan.returning {
+            state.read_back(&id, slot).or_raise();
+        }
+        slot
+    }
+}
+
+/// ExecForeignUpdate: edits the fields SET (only those), then takes the transition to a
+/// status SET.
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn exec_foreign_update(
+    _estate: *mut pg_sys::EState,
+    rinfo: *mut pg_sys::ResultRelInfo,
+    slot: *mut pg_sys::TupleTableSlot,
+    plan_slot: *mut pg_sys::TupleTableSlot,
+) -> *mut pg_sys::TupleTableSlot {
+    // SAFETY: as in exec_foreign_insert; plan_slot carries the junk identity.
+    unsafe {
+        let state = &*((*rinfo).ri_FdwState as *const ModifyState);
+        let issue = identity(state, plan_slot).or_raise();
+        let values = row_values(state, slot).or_raise();
+        let deployment = state.deployment().or_raise();
+        let change = catalog::change(&values, deployment).or_raise();
+        if !change.fields.is_empty() {
+            let path = with_parent(state.client_path(endpoints::ISSUE).or_raise(), &issue);
+            wait(state.client.change(
+                Method::PUT,
+                &path,
+                Some(&json!({ "fields": change.fields })),
+            ));
+            ledger::record(format!("edited {issue}"));
+        }
+        if let Some(status) = &change.status {
+            state.transition(&issue, status).or_raise();
+            ledger::record(format!("moved {issue} to {}", status.0));
+        }
+        if state.plan.returning {
+            state.read_back(&issue, slot).or_raise();
+        }
+        slot
+    }
+}
+
+/// ExecForeignDelete: deletes the issue (and its sub-tasks with `delete_subtasks`).
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn exec_foreign_delete(
+    _estate: *mut pg_sys::EState,
+    rinfo: *mut pg_sys::ResultRelInfo,
+    slot: *mut pg_sys::TupleTableSlot,
+    plan_slot: *mut pg_sys::TupleTableSlot,
+) -> *mut pg_sys::TupleTableSlot {
+    // SAFETY: as in exec_foreign_update.
+    unsafe {
+        let state = &*((*rinfo).ri_FdwState as *const ModifyState);
+        let issue = identity(state, plan_slot).or_raise();
+        if state.plan.returning {
+            state.read_back(&issue, slot).or_raise();
+        }
+        let path = with_parent(state.client_path(endpoints::ISSUE).or_raise(), &issue);
+        let path = format!("{path}?deleteSubtasks={}", state.delete_subtasks);
+        wait(state.client.change(Method::DELETE, &path, None));
+        ledger::record(format!("deleted {issue}"));
+        slot
+    }
+}
+
+/// EndForeignModify: the state goes with the query's memory context.
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn end_foreign_modify(
+    _estate: *mut pg_sys::EState,
+    _rinfo: *mut pg_sys::ResultRelInfo,
+) {
+}
+
+/// ExplainForeignModify: the Jira request each row makes.
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn explain_foreign_modify(
+    _mtstate: *mut pg_sys::ModifyTableState,
+    _rinfo: *mut pg_sys::ResultRelInfo,
+    fdw_private: *mut pg_sys::List,
+    _subplan_index: c_int,
+    es: *mut pg_sys::ExplainState,
+) {
+    // SAFETY: fdw_private is the list plan_foreign_modify returned.
+    let plan = unsafe { decode(fdw_private) }.or_raise();
+    let known = plan
+        .deployment
+        .as_deref()
+        .and_then(|d| Deployment::parse(d).ok().flatten());
+    let issue = endpoints::ISSUE.shown(known);
+    let mut requests = match plan.operation.as_str() {
+        "insert" => vec![format!("POST {}", endpoints::ISSUE_CREATE.shown(known))],
+        "update" => vec![format!("PUT {issue}")],
+        _ => vec![format!("DELETE {issue}")],
+    };
+    if plan.status {
+        requests.push(format!(
+            "POST {}",
+            endpoints::ISSUE_TRANSITIONS.shown(known)
+        ));
+    }
+    super::explain::property("Jira Request", &requests.join(", "), es);
+}
+
+/// What a transaction sent to Jira, so that a rollback can say what Jira kept.
+pub mod ledger {
+    use std::cell::{Cell, RefCell};
+
+    use pgrx::pg_sys;
+
+    /// Changes listed one by one before the rest are counted.
+    const LISTED: usize = 30;
+
+    thread_local! {
+        static CHANGES: RefCell<Vec<(pg_sys::SubTransactionId, String)>> = const { RefCell::new(Vec::new()) };
+        static REGISTERED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Notes a change Jira made, in the current (sub)transaction.
+    pub fn record(change: String) {
+        register();
+        // SAFETY: reads the current subtransaction's id.
+        let sub = unsafe { pg_sys::GetCurrentSubTransactionId() };
+        CHANGES.with(|c| c.borrow_mut().push((sub, change)));
+    }
+
+    /// The WARNING's text for changes Jira kept although their transaction rolled back.
+    pub fn summary(changes: &[String]) -> String {
+        let mut listed: Vec<&str> = changes.iter().take(LISTED).map(String::as_str).collect();
+        let more = changes.len().saturating_sub(LISTED);
+        let tail = if more > 0 {
+            format!(", and {more} more")
+        } else {
+            String::new()
+        };
+        listed.dedup();
+        format!(
+            "the transaction rolled back, but Jira keeps the {} change{} it was sent: {}{tail}",
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" },
+            listed.join(", ")
+        )
+    }
+
+    fn warn(changes: Vec<String>) {
+        if changes.is_empty() {
+            return;
+        }
+        pgrx::pg_sys::panic::ErrorReport::new(
+            pgrx::PgSqlErrorCode::ERRCODE_WARNING,
+            summary(&changes),
+            "jira_fdw",
+        )
+        .set_hint("Jira has no transactions: undo these in Jira if they are unwanted.")
+        .report(pgrx::PgLogLevel::WARNING);
+    }
+
+    fn register() {
+        if REGISTERED.with(|r| r.replace(true)) {
+            return;
+        }
+        // SAFETY: the callbacks are plain functions that live as long as the library.
+        unsafe {
+            pg_sys::RegisterXactCallback(Some(on_xact), std::ptr::null_mut());
+            pg_sys::RegisterSubXactCallback(Some(on_subxact), std::ptr::null_mut());
+        }
+    }
+
+    #[pgrx::pg_guard]
+    unsafe extern "C-unwind" fn on_xact(
+        event: pg_sys::XactEvent::Type,
+        _arg: *mut std::ffi::c_void,
+    ) {
+        match event {
+            pg_sys::XactEvent::XACT_EVENT_ABORT | pg_sys::XactEvent::XACT_EVENT_PARALLEL_ABORT => {
+                let changes = CHANGES.with(|c| std::mem::take(&mut *c.borrow_mut()));
+                warn(changes.into_iter().map(|(_, c)| c).collect());
+            }
+            pg_sys::XactEvent::XACT_EVENT_COMMIT
+            | pg_sys::XactEvent::XACT_EVENT_PARALLEL_COMMIT => {
+                CHANGES.with(|c| c.borrow_mut().clear());
+            }
+            _ => {}
+        }
+    }
+
+    #[pgrx::pg_guard]
+    unsafe extern "C-unwind" fn on_subxact(
+        event: pg_sys::SubXactEvent::Type,
+        sub: pg_sys::SubTransactionId,
+        parent: pg_sys::SubTransactionId,
+        _arg: *mut std::ffi::c_void,
+    ) {
+        match event {
+            pg_sys::SubXactEvent::SUBXACT_EVENT_ABORT_SUB => {
+                let lost = CHANGES.with(|c| {
+                    let mut c = c.borrow_mut();
+                    let (lost, kept): (Vec<_>, Vec<_>) = c.drain(..).partition(|(s, _)| *s >= sub);
+                    *c = kept;
+                    lost
+                });
+                warn(lost.into_iter().map(|(_, c)| c).collect());
+            }
+            pg_sys::SubXactEvent::SUBXACT_EVENT_COMMIT_SUB => CHANGES.with(|c| {
+                for (s, _) in c.borrow_mut().iter_mut() {
+                    if *s == sub {
+                        *s = parent;
+                    }
+                }
+            }),
+            _ => {}
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn long_lists_are_summarized() {
+            let changes: Vec<String> = (1..=35).map(|i| format!("created OPS-{i}")).collect();
+            let text = super::summary(&changes);
+            assert!(text.starts_with("the transaction rolled back, but Jira keeps the 35 changes it was sent: created OPS-1, "), "{text}");
+            assert!(text.ends_with("created OPS-30, and 5 more"), "{text}");
+            assert_eq!(
+                super::summary(&["deleted 10001".into()]),
+                "the transaction rolled back, but Jira keeps the 1 change it was sent: deleted 10001"
+            );
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! INSERT, UPDATE and DELETE on issues: what a statement did is what a later SELECT shows and
+//! what the fake's request log shows was sent; what Jira refuses is an error that leaves the
+//! session usable; what a rolled-back transaction sent is named in a WARNING.
+
+use pgrx::prelude::*;
+use serde_json::Value;
+
+use super::support::{error_of, explain, one, texts, Fake, TOKEN, USER};
+
+/// The logged requests of `method` to paths starting with `prefix`, with their bodies.
+fn sent(fake: &Fake, method: &str, prefix: &str) -> Vec<(String, Value)> {
+    fake.requests()
+        .iter()
+        .filter(|r| r["method"] == method)
+        .filter_map(|r| {
+            let path = r["path"].as_str()?;
+            path.starts_with(prefix).then(|| {
+                let body = r["body"]
+                    .as_str()
+                    .and_then(|b| serde_json::from_str(b).ok())
+                    .unwrap_or(Value::Null);
+                (path.to_string(), body)
+            })
+        })
+        .collect()
+}
+
+pub fn insert_update_delete_round_trips() {
+    let fake = Fake::start(20, 51);
+    fake.install("w1", TOKEN);
+    fake.clear_requests();
+    // INSERT with RETURNING: Jira's defaults (status, reporter, created) come back.
+    let returned: Vec<String> = texts(
+        "INSERT INTO w1_issues (project_key, issue_type_name, summary, description, labels, \
+                                due_date, original_estimate_seconds, priority_name) \
+         VALUES ('OPS', 'Bug', 'Printer on fire', E'Smoke\\nEverywhere', ARRAY['urgent', 'hw'], \
+                 '2026-01-31', 5400, 'High') \
+         RETURNING key || '|' || status_name || '|' || reporter_account_id || '|' || \
+                   (created IS NOT NULL)::text || '|' || description",
+    );
+    assert_eq!(returned.len(), 1);
+    let parts: Vec<&str> = returned[0].split('|').collect();
+    let key = parts[0].to_string();
+    assert!(key.starts_with("OPS-"), "{returned:?}");
+    assert_eq!(parts[1], "To Do");
+    assert_eq!(parts[3], "true");
+    assert_eq!(parts[4], "Smoke\n\nEverywhere");
+    let creates = sent(&fake, "POST", "/rest/api/3/issue");
+    let creates: Vec<&(String, Value)> = creates
+        .iter()
+        .filter(|(p, _)| p == "/rest/api/3/issue")
+        .collect();
+    assert_eq!(creates.len(), 1);
+    let fields = &creates[0].1["fields"];
+    assert_eq!(fields["project"]["key"], "OPS");
+    assert_eq!(fields["issuetype"]["name"], "Bug");
+    assert_eq!(fields["description"]["type"], "doc");
+    assert_eq!(fields["labels"], serde_json::json!(["urgent", "hw"]));
+    assert_eq!(fields["duedate"], "2026-01-31");
+    assert_eq!(fields["timetracking"]["originalEstimate"], "90m");
+    assert_eq!(fields["priority"]["name"], "High");
+    // A later SELECT shows what the INSERT did.
+    let row: String = one(&format!(
+        "SELECT summary || '|' || array_to_string(labels, ',') || '|' || due_date || '|' || \
+                original_estimate_seconds || '|' || priority_name FROM w1_issues WHERE key = '{key}'"
+    ));
+    assert_eq!(row, "Printer on fire|urgent,hw|2026-01-31|5400|High");
+
+    // UPDATE of rows a pushed WHERE chooses: one search, then one edit per row with only the
+    // columns SET.
+    let chosen: i64 = one("SELECT count(*) FROM w1_local WHERE project_key = 'ALPHA'");
+    assert!(chosen > 1);
+    fake.clear_requests();
+    Spi::run("UPDATE w1_issues SET summary = 'Renamed', labels = '{}' WHERE project_key = 'ALPHA'")
+        .unwrap();
+    let searches = fake.searched_jql();
+    assert!(
+        !searches.is_empty() && searches.iter().all(|j| j == "project = \"ALPHA\""),
+        "{searches:?}"
+    );
+    let edits = sent(&fake, "PUT", "/rest/api/3/issue/");
+    assert_eq!(edits.len() as i64, chosen);
+    for (_, body) in &edits {
+        let mut names: Vec<&String> = body["fields"].as_object().unwrap().keys().collect();
+        names.sort();
+        assert_eq!(names, ["labels", "summary"], "{body}");
+    }
+    let renamed: i64 =
+        one("SELECT count(*) FROM w1_issues WHERE project_key = 'ALPHA' AND summary = 'Renamed' AND labels = '{}'");
+    assert_eq!(renamed, chosen);
+
+    // A status is reached by its transition; an unreachable one names where the issue can go.
+    fake.clear_requests();
+    Spi::run(&format!(
+        "UPDATE w1_issues SET status_name = 'done' WHERE key = '{key}'"
+    ))
+    .unwrap();
+    let status: String = one(&format!(
+        "SELECT status_name FROM w1_issues WHERE key = '{key}'"
+    ));
+    assert_eq!(status, "Done");
+    let moves: Vec<(String, Value)> = sent(&fake, "POST", "/rest/api/3/issue/")
+        .into_iter()
+        .filter(|(p, _)| p.ends_with("/transitions"))
+        .collect();
+    assert_eq!(moves.len(), 1, "{moves:?}");
+    assert!(sent(&fake, "PUT", "/rest/api/3/issue/").is_empty());
+    let err = error_of(&format!(
+        "UPDATE w1_issues SET status_name = 'Shipped' WHERE key = '{key}'"
+    ));
+    assert!(
+        err.starts_with("22023 no transition of the issue leads to status \"Shipped\"")
+            && err.contains("Statuses reachable from the current one: To Do"),
+        "{err}"
+    );
+
+    // What Jira refuses carries its field message, and the session goes on.
+    let err =
+        error_of("INSERT INTO w1_issues (project_key, issue_type_name) VALUES ('OPS', 'Bug')");
+    assert!(
+        err.starts_with("HV000 Jira answered HTTP 400") && err.contains("summary"),
+        "{err}"
+    );
+    let still: i64 = one("SELECT count(*) FROM w1_issues WHERE key = 'OPS-1'");
+    assert_eq!(still, 1);
+
+    // DELETE removes the issue.
+    fake.clear_requests();
+    Spi::run(&format!("DELETE FROM w1_issues WHERE key = '{key}'")).unwrap();
+    assert_eq!(sent(&fake, "DELETE", "/rest/api/3/issue/").len(), 1);
+    let gone: i64 = one(&format!(
+        "SELECT count(*) FROM w1_issues WHERE key = '{key}'"
+    ));
+    assert_eq!(gone, 0);
+}
+
+pub fn what_cannot_be_written_is_refused_before_sending() {
+    let fake = Fake::start(5, 52);
+    fake.install("w2", TOKEN);
+    fake.clear_requests();
+    let err = error_of("UPDATE w2_issues SET created = now()");
+    assert!(
+        err.starts_with("22023 column \"created\" of a Jira issue cannot be written")
+            && err.contains("Writable columns: project_id, project_key, issue_type_id"),
+        "{err}"
+    );
+    Spi::run(&format!(
+        "CREATE FOREIGN TABLE w2_comments (issue_key text, body text) SERVER w2 OPTIONS (entity 'comments')"
+    ))
+    .unwrap();
+    let err = error_of("INSERT INTO w2_comments VALUES ('ALPHA-1', 'hi')");
+    assert!(
+        err.starts_with("HV00D the Jira entity \"comments\" cannot be changed from SQL"),
+        "{err}"
+    );
+    Spi::run("ALTER FOREIGN TABLE w2_issues OPTIONS (ADD read_only 'true')").unwrap();
+    let err = error_of("DELETE FROM w2_issues WHERE key = 'ALPHA-1'");
+    assert!(
+        err.starts_with("HV00D the foreign table is read-only (option read_only)"),
+        "{err}"
+    );
+    Spi::run("CREATE FOREIGN TABLE w2_keys (summary text) SERVER w2 OPTIONS (entity 'issues')")
+        .unwrap();
+    let err = error_of("DELETE FROM w2_keys");
+    assert!(err.contains("need its id or key column"), "{err}");
+    assert!(fake.requests().is_empty(), "{:?}", fake.requested_paths());
+    Spi::run("CREATE FOREIGN TABLE w2_more (id bigint, summary text, status_name text) SERVER w2 OPTIONS (entity 'issues')")
+        .unwrap();
+    let plan = explain("UPDATE w2_more SET summary = 'x', status_name = 'Done' WHERE id = 10001");
+    assert!(
+        plan.contains(
+            "Jira Request: PUT /rest/api/3/issue/{}, POST /rest/api/3/issue/{}/transitions"
+        ),
+        "{plan}"
+    );
+    let plan = explain("INSERT INTO w2_more (summary) VALUES ('x')");
+    assert!(
+        plan.contains("Jira Request: POST /rest/api/3/issue"),
+        "{plan}"
+    );
+    assert!(fake.requests().is_empty(), "EXPLAIN sends nothing");
+}
+
+/// Commands run as a client's, each in its own `-c` of one `psql`, with what it printed
+/// (notices and warnings included).
+fn psql(commands: &[&str]) -> String {
+    let bin = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("psql")))
+        .expect("the server's bin directory");
+    let socket: String =
+        one("SELECT split_part(current_setting('unix_socket_directories'), ',', 1)");
+    let port: String = one("SELECT current_setting('port')");
+    let db: String = one("SELECT current_database()::text");
+    let user: String = one("SELECT current_user::text");
+    let mut command = std::process::Command::new(bin);
+    command.args(["-X", "-h", &socket, "-p", &port, "-d", &db, "-U", &user]);
+    for c in commands {
+        command.args(["-c", c]);
+    }
+    let out = command.output().expect("psql runs");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+pub fn rolled_back_writes_are_named() {
+    let fake = Fake::start(5, 53);
+    let setup = format!(
+        "CREATE SERVER w3 FOREIGN DATA WRAPPER jira_fdw OPTIONS (url '{}', deployment 'cloud'); \
+         CREATE USER MAPPING FOR CURRENT_USER SERVER w3 OPTIONS (user '{USER}', api_token '{TOKEN}'); \
+         CREATE FOREIGN TABLE w3_issues (key text, project_key text, issue_type_name text, summary text) \
+             SERVER w3 OPTIONS (entity 'issues');",
+        fake.url
+    );
+    let out = psql(&[
+        &setup,
+        "BEGIN; \
+         INSERT INTO w3_issues (project_key, issue_type_name, summary) VALUES ('OPS', 'Bug', 'one'), ('SET', 'Task', 'two'); \
+         ROLLBACK;",
+    ]);
+    let created = |fake: &Fake| {
+        sent(fake, "POST", "/rest/api/3/issue")
+            .iter()
+            .filter(|(p, _)| p == "/rest/api/3/issue")
+            .count()
+    };
+    assert_eq!(created(&fake), 2, "{out}");
+    assert!(
+        out.contains("WARNING:  the transaction rolled back, but Jira keeps the 2 changes it was sent: created OPS-")
+            && out.contains(", created SET-")
+            && out.contains("HINT:  Jira has no transactions"),
+        "{out}"
+    );
+    // A statement that fails halfway: the first row went in, and the WARNING says so.
+    fake.clear_requests();
+    let out = psql(&[
+        "INSERT INTO w3_issues (project_key, issue_type_name, summary) VALUES ('OPS', 'Bug', 'kept'), ('OPS', 'Bug', NULL)",
+        "DROP SERVER w3 CASCADE",
+    ]);
+    assert_eq!(created(&fake), 2, "{out}");
+    assert!(out.contains("ERROR:  Jira answered HTTP 400"), "{out}");
+    assert!(
+        out.contains("Jira keeps the 1 change it was sent: created OPS-"),
+        "{out}"
+    );
+}
