@@ -28,6 +28,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_a_change_is_never_sent_twice() {
+        crate::e2e::writes::a_change_is_never_sent_twice();
+    }
+
+    #[pg_test]
     fn writes_rolled_back_are_named_in_a_warning() {
         crate::e2e::writes::rolled_back_writes_are_named();
     }

@@ -247,3 +247,54 @@ pub fn rolled_back_writes_are_named() {
         "{out}"
     );
 }
+
+/// A change whose answer is lost is not sent again (Jira may have made it); a read is.
+pub fn a_change_is_never_sent_twice() {
+    let fake = Fake::start(3, 54);
+    fake.install("w4", TOKEN);
+    fake.clear_requests();
+    fake.faults(serde_json::json!([{"kind": "reset", "path_prefix": "/rest/api/3/issue"}]));
+    let err = error_of(
+        "INSERT INTO w4_issues (project_key, issue_type_name, summary) VALUES ('OPS', 'Bug', 'once')",
+    );
+    assert!(
+        err.starts_with("HV00N ") && err.contains("it is not sent again"),
+        "{err}"
+    );
+    let creates = sent(&fake, "POST", "/rest/api/3/issue")
+        .into_iter()
+        .filter(|(p, _)| p == "/rest/api/3/issue")
+        .count();
+    assert_eq!(creates, 1);
+    // Jira made it: one issue, found by a later read.
+    let made: i64 = one("SELECT count(*) FROM w4_issues WHERE summary = 'once'");
+    assert_eq!(made, 1);
+    // A 503 without Retry-After may come after the work is done: not sent again. A 429 is a
+    // refusal before any work: sent again after the pause.
+    let creates = |fake: &Fake| {
+        sent(fake, "POST", "/rest/api/3/issue")
+            .into_iter()
+            .filter(|(p, _)| p == "/rest/api/3/issue")
+            .count()
+    };
+    fake.clear_requests();
+    fake.faults(
+        serde_json::json!([{"kind": "status", "status": 503, "path_prefix": "/rest/api/3/issue"}]),
+    );
+    let err = error_of(
+        "INSERT INTO w4_issues (project_key, issue_type_name, summary) VALUES ('OPS', 'Bug', 'maybe')",
+    );
+    assert!(err.starts_with("HV000 Jira answered HTTP 503"), "{err}");
+    assert_eq!(creates(&fake), 1);
+    fake.clear_requests();
+    fake.faults(serde_json::json!([{"kind": "status", "status": 429, "retry_after": 0, "path_prefix": "/rest/api/3/issue"}]));
+    Spi::run("INSERT INTO w4_issues (project_key, issue_type_name, summary) VALUES ('OPS', 'Bug', 'later')")
+        .unwrap();
+    assert_eq!(creates(&fake), 2);
+    // A search that loses its answer is simply asked again.
+    fake.clear_requests();
+    fake.faults(serde_json::json!([{"kind": "reset", "path_prefix": "/rest/api/3/search/jql"}]));
+    let all: i64 = one("SELECT count(*) FROM w4_issues");
+    assert_eq!(all, 5);
+    assert_eq!(fake.searched_jql().len(), 2);
+}

@@ -18,6 +18,9 @@ pub enum FaultKind {
     Truncate,
     /// Answer 200 with an HTML proxy error page.
     NonJson,
+    /// Handle the request (a write is made), then break the connection instead of answering:
+    /// what a client sees when a network failure strikes after Jira did the work.
+    Reset,
 }
 
 /// One fault, as posted to `/_fake/faults`.

@@ -130,13 +130,26 @@ pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Nex
             } else {
                 response
             };
-            if kind == Some(FaultKind::Truncate) {
-                truncate(response).await
-            } else {
-                response
+            match kind {
+                Some(FaultKind::Truncate) => truncate(response).await,
+                Some(FaultKind::Reset) => reset(response),
+                _ => response,
             }
         }
     }
+}
+
+/// The connection breaks where the answer's body would start: hyper aborts a connection
+/// whose body fails.
+fn reset(response: Response) -> Response {
+    let (parts, _) = response.into_parts();
+    let broken = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected reset",
+        ))
+    });
+    Response::from_parts(parts, Body::from_stream(broken))
 }
 
 /// Keeps the status and headers but cuts the body in half.
