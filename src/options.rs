@@ -120,6 +120,11 @@ const SPECS: &[Spec] = &[
         contexts: &[Server, Table],
     },
     Spec {
+        name: "batch_size",
+        aliases: &[],
+        contexts: &[Server, Table],
+    },
+    Spec {
         name: "include_custom_fields",
         aliases: &[],
         contexts: &[Server],
@@ -546,6 +551,7 @@ fn check_value(name: &str, value: &str) -> Result<()> {
         "deployment" => Deployment::parse(value).map(|_| ()),
         "connect_timeout" | "request_timeout" => parse_seconds(name, value).map(|_| ()),
         "page_size" => parse_int(name, value, 1, 5000).map(|_| ()),
+        "batch_size" => parse_int(name, value, 1, MAX_BATCH_SIZE as i64).map(|_| ()),
         "max_retries" => parse_int(name, value, 0, 20).map(|_| ()),
         "use_remote_estimate" | "include_custom_fields" | "read_only" | "delete_subtasks" => {
             parse_bool(name, value).map(|_| ())
@@ -664,7 +670,12 @@ pub struct ConnectionConfig {
     pub read_only: bool,
     /// DELETE of an issue deletes its sub-tasks too (else Jira refuses it).
     pub delete_subtasks: bool,
+    /// Issues created per bulk request by a multi-row INSERT.
+    pub batch_size: u32,
 }
+
+/// The most issues Jira's bulk create takes, and the default `batch_size`.
+pub const MAX_BATCH_SIZE: u32 = 50;
 
 /// Default `page_size`: the most Jira returns per page when fields are requested.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -736,6 +747,7 @@ pub fn connection_config(
             Some(v) => parse_bool("delete_subtasks", v)?,
             None => false,
         },
+        batch_size: int("batch_size", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE as i64)?,
     })
 }
 

@@ -290,6 +290,56 @@ pub fn transition_to(transitions: &Json, wanted: &str, by_id: bool) -> Result<St
     })
 }
 
+/// What a bulk create of `count` issues did: the key of each element created, and Jira's
+/// message for each element refused (elements numbered from 0). Jira lists the created
+/// issues in order and the refused ones by `failedElementNumber`.
+pub fn bulk_outcome(answer: &Json, count: usize) -> (Vec<(usize, String)>, Vec<(usize, String)>) {
+    let mut failed: Vec<(usize, String)> = answer
+        .get("errors")
+        .and_then(Json::as_array)
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| {
+                    let n = e.get("failedElementNumber")?.as_u64()? as usize;
+                    let detail = e.get("elementErrors").cloned().unwrap_or(Json::Null);
+                    let mut parts: Vec<String> = detail
+                        .get("errors")
+                        .and_then(Json::as_object)
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    parts.extend(
+                        detail
+                            .get("errorMessages")
+                            .and_then(Json::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Json::as_str)
+                            .map(str::to_string),
+                    );
+                    Some((n, parts.join("; ")))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    failed.sort();
+    let mut keys = answer
+        .get("issues")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.get("key").and_then(Json::as_str).map(str::to_string));
+    let created = (0..count)
+        .filter(|n| !failed.iter().any(|(f, _)| f == n))
+        .map_while(|n| keys.next().map(|k| (n, k)))
+        .collect();
+    (created, failed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +420,27 @@ mod tests {
         .is_err());
         let with_null = Value::Many(vec![None]);
         assert!(encode("l", Encode::Strings, &with_null, cloud).is_err());
+    }
+
+    #[test]
+    fn bulk_answers_say_which_rows_went_in() {
+        let answer = json!({
+            "issues": [{"id": "1", "key": "OPS-1"}, {"id": "3", "key": "OPS-2"}],
+            "errors": [{"status": 400, "failedElementNumber": 1,
+                        "elementErrors": {"errorMessages": [], "errors": {"summary": "You must specify a summary of the issue."}}}]
+        });
+        let (created, failed) = bulk_outcome(&answer, 3);
+        assert_eq!(
+            created,
+            vec![(0, "OPS-1".to_string()), (2, "OPS-2".to_string())]
+        );
+        assert_eq!(
+            failed,
+            vec![(
+                1,
+                "summary: You must specify a summary of the issue.".to_string()
+            )]
+        );
     }
 
     #[test]

@@ -26,6 +26,11 @@ fn jira_fdw_handler() -> PgBox<pg_sys::FdwRoutine> {
         routine.PlanForeignModify = Some(modify::plan_foreign_modify);
         routine.BeginForeignModify = Some(modify::begin_foreign_modify);
         routine.ExecForeignInsert = Some(modify::exec_foreign_insert);
+        #[cfg(not(feature = "pg13"))]
+        {
+            routine.GetForeignModifyBatchSize = Some(modify::get_foreign_modify_batch_size);
+            routine.ExecForeignBatchInsert = Some(modify::exec_foreign_batch_insert);
+        }
         routine.ExecForeignUpdate = Some(modify::exec_foreign_update);
         routine.ExecForeignDelete = Some(modify::exec_foreign_delete);
         routine.EndForeignModify = Some(modify::end_foreign_modify);

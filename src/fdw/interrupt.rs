@@ -20,3 +20,8 @@ fn interrupted() -> bool {
 pub fn wait<T>(future: impl std::future::Future<Output = Result<T>>) -> T {
     block_on(future, &interrupted).or_raise()
 }
+
+/// Waits for `future` like [`wait`], leaving its error to the caller.
+pub fn wait_result<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    block_on(future, &interrupted)
+}

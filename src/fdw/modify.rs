@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
 use super::datum::to_datum;
-use super::interrupt::wait;
+use super::interrupt::{wait, wait_result};
 use super::nodes::datum_to_string;
 use super::plan::{json_const, json_of};
 use super::report::{raise, OrRaise};
@@ -55,6 +55,10 @@ struct ModifyState {
     /// Whether the identity is the numeric id (else the key).
     identity_is_id: bool,
     delete_subtasks: bool,
+    /// Issues per bulk create (1: one create per row).
+    batch_size: u32,
+    /// Rows sent so far by this statement, to number a failed row.
+    rows: std::cell::Cell<usize>,
 }
 
 /// The attribute index of the table's row identity, `id` if it has one, else `key`.
@@ -374,6 +378,8 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
             identity,
             identity_is_id,
             delete_subtasks: config.delete_subtasks,
+            batch_size: config.batch_size,
+            rows: std::cell::Cell::new(0),
         };
         let stored = PgMemoryContexts::CurrentMemoryContext.leak_and_drop_on_delete(state);
         (*rinfo).ri_FdwState = stored as *mut std::ffi::c_void;
@@ -540,6 +546,112 @@ pub unsafe extern "C-unwind" fn exec_foreign_insert(
             state.read_back(&id, slot).or_raise();
         }
         slot
+    }
+}
+
+/// GetForeignModifyBatchSize: rows an INSERT sends per bulk create (`batch_size`, at most
+/// Jira's 50); one at a time when rows must be read back (RETURNING) or moved to a status.
+#[cfg(not(feature = "pg13"))]
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn get_foreign_modify_batch_size(
+    rinfo: *mut pg_sys::ResultRelInfo,
+) -> c_int {
+    // SAFETY: ri_FdwState is null (EXPLAIN only) or the ModifyState of begin_foreign_modify.
+    unsafe {
+        let state = (*rinfo).ri_FdwState as *const ModifyState;
+        if state.is_null() || (*state).plan.returning || (*state).plan.status {
+            return 1;
+        }
+        (*state).batch_size.max(1) as c_int
+    }
+}
+
+/// ExecForeignBatchInsert: one bulk create for the rows; when Jira refuses some, the error
+/// says which rows went in and which did not.
+#[cfg(not(feature = "pg13"))]
+#[pgrx::pg_guard]
+pub unsafe extern "C-unwind" fn exec_foreign_batch_insert(
+    _estate: *mut pg_sys::EState,
+    rinfo: *mut pg_sys::ResultRelInfo,
+    slots: *mut *mut pg_sys::TupleTableSlot,
+    _plan_slots: *mut *mut pg_sys::TupleTableSlot,
+    num_slots: *mut c_int,
+) -> *mut *mut pg_sys::TupleTableSlot {
+    // SAFETY: ri_FdwState is the ModifyState of begin_foreign_modify; slots has *num_slots
+    // rows of the target table.
+    unsafe {
+        let state = &*((*rinfo).ri_FdwState as *const ModifyState);
+        let count = (*num_slots).max(0) as usize;
+        let deployment = state.deployment().or_raise();
+        let mut updates = Vec::with_capacity(count);
+        for i in 0..count {
+            let values = row_values(state, *slots.add(i)).or_raise();
+            let change = catalog::change(&values, deployment).or_raise();
+            updates.push(json!({ "fields": change.fields }));
+        }
+        let first = state.rows.get();
+        state.rows.set(first + count);
+        let path = state.client_path(endpoints::ISSUE_BULK).or_raise();
+        let answer = wait_result(state.client.change(
+            Method::POST,
+            path,
+            Some(&json!({ "issueUpdates": updates })),
+        ));
+        let answer = match answer {
+            Ok(answer) => answer,
+            // Jira answers 400 when it created none of them.
+            Err(Error::Jira {
+                status: 400,
+                message,
+                ..
+            }) => raise(Error::InvalidParameter {
+                message: format!(
+                    "Jira created none of the INSERT's rows {}..{}: {message}",
+                    first + 1,
+                    first + count
+                ),
+                hint: "Elements are numbered from 0 within the rows named.".into(),
+            }),
+            Err(e) => raise(e),
+        };
+        let (created, failed) = catalog::bulk_outcome(&answer, count);
+        for (_, key) in &created {
+            ledger::record(format!("created {key}"));
+        }
+        if failed.is_empty() && created.len() < count {
+            raise(Error::Connection(format!(
+                "Jira's answer to a bulk create of {count} issues lists {} of them",
+                created.len()
+            )));
+        }
+        if !failed.is_empty() {
+            let refused: Vec<String> = failed
+                .iter()
+                .map(|(n, m)| format!("row {}: {m}", first + n + 1))
+                .collect();
+            raise(Error::InvalidParameter {
+                message: format!(
+                    "Jira created {} of {count} issues of the INSERT's rows {}..{}; it refused {}",
+                    created.len(),
+                    first + 1,
+                    first + count,
+                    refused.join("; ")
+                ),
+                hint: if created.is_empty() {
+                    "Nothing of these rows was created.".into()
+                } else {
+                    format!(
+                        "Created: {}.",
+                        created
+                            .iter()
+                            .map(|(_, k)| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            });
+        }
+        slots
     }
 }
 

@@ -153,6 +153,7 @@ pub fn connection_config(def: &TableDef) -> Result<ConnectionConfig> {
             }
             "read_only" => config.read_only = options::parse_bool(name, value)?,
             "delete_subtasks" => config.delete_subtasks = options::parse_bool(name, value)?,
+            "batch_size" => config.batch_size = value.trim().parse().unwrap_or(config.batch_size),
             _ => {}
         }
     }

@@ -435,6 +435,22 @@ pub(crate) fn jira_message(body: &[u8]) -> String {
                 .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or(&v.to_string()))),
         );
     }
+    // A bulk create's refusals, each of an element of the request (numbered from 0).
+    if let Some(list) = value.get("errors").and_then(Value::as_array) {
+        for e in list {
+            let n = e.get("failedElementNumber").and_then(Value::as_u64);
+            let inner = jira_message(
+                e.get("elementErrors")
+                    .map(Value::to_string)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
+            parts.push(match n {
+                Some(n) => format!("element {n}: {inner}"),
+                None => inner,
+            });
+        }
+    }
     if let Some(m) = value.get("message").and_then(Value::as_str) {
         parts.push(m.to_string());
     }

@@ -269,6 +269,8 @@ pub const SESSION: &str = "/rest/auth/1/session";
 
 /// `POST`: creates an issue.
 pub const ISSUE_CREATE: Endpoint = Endpoint::both("/rest/api/3/issue", "/rest/api/2/issue");
+/// `POST`: creates up to 50 issues, each failure reported by its element number.
+pub const ISSUE_BULK: Endpoint = Endpoint::both("/rest/api/3/issue/bulk", "/rest/api/2/issue/bulk");
 /// `PUT` edits, `DELETE` deletes an issue (`{}` its id).
 pub const ISSUE: Endpoint = Endpoint::both("/rest/api/3/issue/{}", "/rest/api/2/issue/{}");
 

@@ -28,6 +28,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_inserts_are_sent_in_bulk() {
+        crate::e2e::writes::inserts_are_sent_in_bulk();
+    }
+
+    #[pg_test]
     fn writes_a_change_is_never_sent_twice() {
         crate::e2e::writes::a_change_is_never_sent_twice();
     }
