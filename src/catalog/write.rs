@@ -290,10 +290,13 @@ pub fn transition_to(transitions: &Json, wanted: &str, by_id: bool) -> Result<St
     })
 }
 
+/// Texts by element number.
+pub type Numbered = Vec<(usize, String)>;
+
 /// What a bulk create of `count` issues did: the key of each element created, and Jira's
 /// message for each element refused (elements numbered from 0). Jira lists the created
 /// issues in order and the refused ones by `failedElementNumber`.
-pub fn bulk_outcome(answer: &Json, count: usize) -> (Vec<(usize, String)>, Vec<(usize, String)>) {
+pub fn bulk_outcome(answer: &Json, count: usize) -> (Numbered, Numbered) {
     let mut failed: Vec<(usize, String)> = answer
         .get("errors")
         .and_then(Json::as_array)

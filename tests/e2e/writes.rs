@@ -144,9 +144,9 @@ pub fn what_cannot_be_written_is_refused_before_sending() {
             && err.contains("Writable columns: project_id, project_key, issue_type_id"),
         "{err}"
     );
-    Spi::run(&format!(
-        "CREATE FOREIGN TABLE w2_comments (issue_key text, body text) SERVER w2 OPTIONS (entity 'comments')"
-    ))
+    Spi::run(
+        "CREATE FOREIGN TABLE w2_comments (issue_key text, body text) SERVER w2 OPTIONS (entity 'comments')",
+    )
     .unwrap();
     let err = error_of("INSERT INTO w2_comments VALUES ('ALPHA-1', 'hi')");
     assert!(
