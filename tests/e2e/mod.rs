@@ -28,6 +28,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_on_data_center() {
+        crate::e2e::writes::data_center_writes();
+    }
+
+    #[pg_test]
     fn writes_inserts_are_sent_in_bulk() {
         crate::e2e::writes::inserts_are_sent_in_bulk();
     }

@@ -344,3 +344,53 @@ pub fn inserts_are_sent_in_bulk() {
     let err = error_of("ALTER FOREIGN TABLE w5_issues OPTIONS (SET batch_size '51')");
     assert!(err.starts_with("HV00D"), "{err}");
 }
+
+/// On Data Center the same statements send v2's forms: text as strings, users by name.
+pub fn data_center_writes() {
+    let fake = Fake::start_with(8, 56, &["--deployment", "server"]);
+    fake.install_as("w6", TOKEN, "server");
+    let someone: String = one(
+        "SELECT assignee_account_id FROM w6_local WHERE assignee_account_id IS NOT NULL LIMIT 1",
+    );
+    fake.clear_requests();
+    let key: String = one(&format!(
+        "INSERT INTO w6_issues (project_key, issue_type_name, summary, description, assignee_account_id) \
+         VALUES ('OPS', 'Bug', 'On DC', E'line one\\nline two', '{someone}') RETURNING key"
+    ));
+    let creates = sent(&fake, "POST", "/rest/api/2/issue");
+    let fields = &creates
+        .iter()
+        .find(|(p, _)| p == "/rest/api/2/issue")
+        .expect("a v2 create")
+        .1["fields"];
+    assert_eq!(fields["description"], "line one\nline two");
+    assert_eq!(fields["assignee"], serde_json::json!({ "name": someone }));
+    let row: String = one(&format!(
+        "SELECT description || '|' || assignee_account_id FROM w6_issues WHERE key = '{key}'"
+    ));
+    assert_eq!(row, format!("line one\n\nline two|{someone}"));
+    Spi::run(&format!(
+        "UPDATE w6_issues SET status_name = 'Done' WHERE key = '{key}'"
+    ))
+    .unwrap();
+    let status: String = one(&format!(
+        "SELECT status_name FROM w6_issues WHERE key = '{key}'"
+    ));
+    assert_eq!(status, "Done");
+    Spi::run(
+        "INSERT INTO w6_issues (project_key, issue_type_name, summary) \
+         SELECT 'SET', 'Task', 'dc ' || g FROM generate_series(1, 3) g",
+    )
+    .unwrap();
+    assert_eq!(sent(&fake, "POST", "/rest/api/2/issue/bulk").len(), 1);
+    Spi::run(&format!("DELETE FROM w6_issues WHERE key = '{key}'")).unwrap();
+    assert_eq!(sent(&fake, "DELETE", "/rest/api/2/issue/").len(), 1);
+    assert!(
+        !fake
+            .requested_paths()
+            .iter()
+            .any(|p| p.starts_with("/rest/api/3/")),
+        "{:?}",
+        fake.requested_paths()
+    );
+}

@@ -254,6 +254,8 @@ fn api_router(state: Shared) -> Router {
         .route("/rest/api/3/issue/bulkfetch", post(issues::bulk_fetch))
         .route("/rest/api/3/issue", post(writes::create_issue))
         .route("/rest/api/3/issue/bulk", post(writes::bulk_create))
+        .route("/rest/api/2/issue", post(writes::create_issue))
+        .route("/rest/api/2/issue/bulk", post(writes::bulk_create))
         .route(
             "/rest/api/3/issue/{id_or_key}/changelog",
             get(activity::issue_changelog),

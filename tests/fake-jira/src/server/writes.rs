@@ -1,4 +1,4 @@
-//! Changing issues, with Cloud's rules: `POST /rest/api/3/issue` and `/issue/bulk` (at most 50,
+//! Changing issues, with Jira's rules (Data Center's text as strings and users by name): `POST /rest/api/3/issue` and `/issue/bulk` (at most 50,
 //! each failure reported by its element number), `PUT` and `DELETE /issue/{idOrKey}`, and
 //! `POST /issue/{idOrKey}/transitions`. Fields are checked as Jira checks them: required ones,
 //! ADF for rich text, names and ids that must exist, and `status` only through a transition.
@@ -13,10 +13,12 @@ use axum::Json;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde_json::{json, Map, Value};
 
+use super::datacenter;
 use super::errors::{bad_request, jira_error, ApiError, NO_ISSUE};
 use super::{params, Shared};
-use crate::adf::Doc;
+use crate::adf::{Block, Doc, Inline};
 use crate::data::{CustomValues, Dataset, Issue};
+use crate::Deployment;
 
 /// The most issues one bulk create takes.
 pub const BULK_LIMIT: usize = 50;
@@ -59,7 +61,8 @@ pub async fn create_issue(State(state): State<Shared>, body: Bytes) -> Response 
         Err(e) => return e.into_response(),
     };
     let now = state.now();
-    let created = state.change(|ds| create(ds, &fields, now));
+    let dialect = state.config.deployment;
+    let created = state.change(|ds| create(ds, &fields, now, dialect));
     match created {
         Ok(index) => (StatusCode::CREATED, Json(reference(&state, index))).into_response(),
         Err(errors) => field_errors(&errors),
@@ -82,11 +85,12 @@ pub async fn bulk_create(State(state): State<Shared>, body: Bytes) -> Response {
         ));
     }
     let now = state.now();
+    let dialect = state.config.deployment;
     let outcomes: Vec<Result<usize, FieldErrors>> = state.change(|ds| {
         updates
             .iter()
             .map(|u| match u.get("fields") {
-                Some(Value::Object(fields)) => create(ds, fields, now),
+                Some(Value::Object(fields)) => create(ds, fields, now, dialect),
                 _ => Err(FieldErrors::from([(
                     "fields".to_string(),
                     "The issue has no fields.".to_string(),
@@ -128,9 +132,10 @@ pub async fn edit_issue(
         return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
     };
     let now = state.now();
+    let dialect = state.config.deployment;
     let edited = state.change(|ds| {
         let mut issue = ds.issues[index].clone();
-        apply(ds, &mut issue, &fields, false)?;
+        apply(ds, &mut issue, &fields, false, dialect)?;
         issue.updated = now;
         ds.issues[index] = issue;
         Ok::<(), FieldErrors>(())
@@ -242,6 +247,7 @@ fn create(
     ds: &mut Dataset,
     fields: &Map<String, Value>,
     now: DateTime<FixedOffset>,
+    dialect: Deployment,
 ) -> Result<usize, FieldErrors> {
     let mut errors = FieldErrors::new();
     let project = match fields.get("project") {
@@ -345,7 +351,7 @@ fn create(
     let mut rest = fields.clone();
     rest.remove("project");
     rest.remove("issuetype");
-    if let Err(more) = apply(ds, &mut issue, &rest, true) {
+    if let Err(more) = apply(ds, &mut issue, &rest, true, dialect) {
         errors.extend(more);
     }
     if !errors.is_empty() {
@@ -375,31 +381,55 @@ fn find(mut candidates: impl Iterator<Item = (String, String)>, value: &Value) -
     candidates.position(|(i, n)| Some(&i) == id.as_ref() || Some(n.to_lowercase()) == name)
 }
 
-/// A user named by `{"accountId"}`; `Ok(None)` for null.
-fn user(ds: &Dataset, value: &Value) -> Result<Option<usize>, String> {
+/// A user: `{"accountId"}` on Cloud, `{"name"}` on Data Center; `Ok(None)` for null.
+fn user(ds: &Dataset, value: &Value, dialect: Deployment) -> Result<Option<usize>, String> {
     if value.is_null() {
         return Ok(None);
     }
-    let id = value.get("accountId").and_then(Value::as_str);
+    let member = match dialect {
+        Deployment::Cloud => "accountId",
+        Deployment::Server => "name",
+    };
+    let given = value.get(member).and_then(Value::as_str);
     ds.catalog
         .users
         .iter()
-        .position(|u| Some(u.account_id.as_str()) == id)
+        .position(|u| {
+            let name = match dialect {
+                Deployment::Cloud => u.account_id.clone(),
+                Deployment::Server => datacenter::user_name(&u.account_id),
+            };
+            Some(name.as_str()) == given
+        })
         .map(Some)
-        .ok_or_else(|| format!("User '{}' does not exist.", id.unwrap_or_default()))
+        .ok_or_else(|| format!("User '{}' does not exist.", given.unwrap_or_default()))
 }
 
-/// A rich-text field: an ADF document (API v3 refuses plain strings) or null.
-fn document(value: &Value) -> Result<Option<Doc>, String> {
-    match value {
-        Value::Null => Ok(None),
-        Value::Object(_) => Doc::from_json(value)
+/// A rich-text field or null: an ADF document on Cloud (API v3 refuses plain strings), a
+/// string on Data Center (kept as one paragraph per line).
+fn document(value: &Value, dialect: Deployment) -> Result<Option<Doc>, String> {
+    match (value, dialect) {
+        (Value::Null, _) => Ok(None),
+        (Value::Object(_), Deployment::Cloud) => Doc::from_json(value)
             .map(Some)
             .ok_or_else(|| "The document is not valid Atlassian Document Format.".to_string()),
-        _ => Err(
+        (Value::String(text), Deployment::Server) => Ok(Some(Doc {
+            blocks: text
+                .split('\n')
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    Block::Paragraph(vec![Inline::Text {
+                        text: l.to_string(),
+                        marks: Vec::new(),
+                    }])
+                })
+                .collect(),
+        })),
+        (_, Deployment::Cloud) => Err(
             "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
                 .into(),
         ),
+        (_, Deployment::Server) => Err("Operation value must be a string.".into()),
     }
 }
 
@@ -463,6 +493,7 @@ fn apply(
     issue: &mut Issue,
     fields: &Map<String, Value>,
     creating: bool,
+    dialect: Deployment,
 ) -> Result<(), FieldErrors> {
     let c = &ds.catalog;
     let mut errors = FieldErrors::new();
@@ -479,8 +510,8 @@ fn apply(
                     }
                     issue.summary = s.to_string();
                 }
-                "description" => issue.description = document(value)?,
-                "environment" => issue.environment = document(value)?,
+                "description" => issue.description = document(value, dialect)?,
+                "environment" => issue.environment = document(value, dialect)?,
                 "labels" => issue.labels = strings(value, "Labels")?,
                 "priority" => {
                     issue.priority = Some(
@@ -488,9 +519,9 @@ fn apply(
                             .ok_or("The priority selected is invalid.")?,
                     )
                 }
-                "assignee" => issue.assignee = user(ds, value)?,
+                "assignee" => issue.assignee = user(ds, value, dialect)?,
                 "reporter" => {
-                    issue.reporter = user(ds, value)?.ok_or("Reporter is required.")?
+                    issue.reporter = user(ds, value, dialect)?.ok_or("Reporter is required.")?
                 }
                 "duedate" => issue.due_date = date(value)?,
                 "components" | "fixVersions" => {
@@ -579,8 +610,8 @@ fn apply(
                         _ => return Err("A date-time must be a string".into()),
                     }
                 }
-                "customfield_10015" => issue.custom.reviewer = user(ds, value)?,
-                "customfield_10016" => issue.custom.notes = document(value)?,
+                "customfield_10015" => issue.custom.reviewer = user(ds, value, dialect)?,
+                "customfield_10016" => issue.custom.notes = document(value, dialect)?,
                 _ => {
                     return Err(format!(
                         "Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."
