@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::value::{boolean, date, int, json, names, rich_text, text, timestamp};
-use super::{Cell, Column, PgType, Rule, Source, Write};
+use super::{Cell, Column, Encode, PgType, Rule, Source, Write};
 use crate::error::Result;
 pub use crate::jira::endpoints::Shape;
 use crate::jira::endpoints::{self, Deployment, Endpoint};
@@ -134,6 +134,9 @@ pub fn read_rich_text(column: &Column, pointer: &str, item: &Value) -> Result<Ce
 
 macro_rules! col {
     ($name:literal, $ty:ident, $pointer:literal) => {
+        col!($name, $ty, $pointer, writes Write::No)
+    };
+    ($name:literal, $ty:ident, $pointer:literal, writes $write:expr) => {
         Column {
             name: $name,
             ty: PgType::$ty,
@@ -141,10 +144,13 @@ macro_rules! col {
             rule: Rule::None,
             order: None,
             source: Source::Pointer($pointer),
-            write: Write::No,
+            write: $write,
         }
     };
     ($name:literal, rich $pointer:literal) => {
+        col!($name, rich $pointer, writes Write::No)
+    };
+    ($name:literal, rich $pointer:literal, writes $write:expr) => {
         Column {
             name: $name,
             ty: PgType::Text,
@@ -152,7 +158,7 @@ macro_rules! col {
             rule: Rule::None,
             order: None,
             source: Source::RichText($pointer),
-            write: Write::No,
+            write: $write,
         }
     };
     ($name:literal, since $ty:ident, $pointer:literal) => {
@@ -174,7 +180,7 @@ macro_rules! col {
             rule: Rule::Parent,
             order: None,
             source: Source::Pointer(concat!("/", "__jira_fdw_parent")),
-            write: Write::No,
+            write: Write::Parent,
         }
     };
 }
@@ -320,7 +326,7 @@ pub static COMMENTS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
     col!("author_account_id", Text, "/author/accountId"),
     col!("author_display_name", Text, "/author/displayName"),
-    col!("body", rich "/body"),
+    col!("body", rich "/body", writes Write::Field("body", Encode::Rich)),
     col!("body_adf", Jsonb, "/body"),
     col!("update_author_account_id", Text, "/updateAuthor/accountId"),
     col!("created", Timestamptz, "/created"),
@@ -333,11 +339,16 @@ pub static WORKLOGS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
     col!("author_account_id", Text, "/author/accountId"),
     col!("author_display_name", Text, "/author/displayName"),
-    col!("comment", rich "/comment"),
+    col!("comment", rich "/comment", writes Write::Field("comment", Encode::Rich)),
     col!("comment_adf", Jsonb, "/comment"),
-    col!("started", Timestamptz, "/started"),
+    col!("started", Timestamptz, "/started", writes Write::Field("started", Encode::DateTime)),
     col!("time_spent", Text, "/timeSpent"),
-    col!("time_spent_seconds", Int8, "/timeSpentSeconds"),
+    col!(
+        "time_spent_seconds",
+        Int8,
+        "/timeSpentSeconds",
+        writes Write::Field("timeSpentSeconds", Encode::Number)
+    ),
     col!("created", Timestamptz, "/created"),
     col!("updated", since Timestamptz, "/updated"),
 ];

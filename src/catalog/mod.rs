@@ -13,7 +13,9 @@ mod write;
 
 pub use listing::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 pub use value::{timestamp, Cell, PgType};
-pub use write::{adf, bulk_outcome, change, encode, transition_to, Change, Encode, Write};
+pub use write::{
+    adf, bulk_outcome, change, encode, fill, transition_to, Change, Encode, Write, Writes,
+};
 
 use serde_json::Value;
 
@@ -619,6 +621,32 @@ impl Entity {
     /// Where the rows come from.
     pub fn listing(self) -> Listing {
         self.entry().3
+    }
+
+    /// Where the entity's rows are changed; `None` when they cannot be from SQL.
+    pub fn writes(self) -> Option<Writes> {
+        use crate::jira::endpoints as e;
+        Some(match self {
+            Entity::Issues => Writes {
+                create: e::ISSUE_CREATE,
+                bulk: Some(e::ISSUE_BULK),
+                one: e::ISSUE,
+                wrapped: true,
+            },
+            Entity::Comments => Writes {
+                create: e::ISSUE_COMMENTS,
+                bulk: None,
+                one: e::ISSUE_COMMENT,
+                wrapped: false,
+            },
+            Entity::Worklogs => Writes {
+                create: e::ISSUE_WORKLOGS,
+                bulk: None,
+                one: e::ISSUE_WORKLOG,
+                wrapped: false,
+            },
+            _ => return None,
+        })
     }
 
     /// Parses the `entity` option (case-insensitive).

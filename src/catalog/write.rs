@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value as Json};
 use super::custom::Kind;
 use super::{Column, Source};
 use crate::error::{Error, Result};
-use crate::jira::endpoints::Deployment;
+use crate::jira::endpoints::{Deployment, Endpoint};
 use crate::jql::{Scalar, Value};
 
 /// How a column can be written.
@@ -19,6 +19,46 @@ pub enum Write {
     Field(&'static str, Encode),
     /// The issue's status, reached by the transition that leads to it (by name or by id).
     Status { by_id: bool },
+    /// The parent whose child a row is (a comment's issue): the path of its create, never
+    /// changed afterwards.
+    Parent,
+}
+
+/// Where an entity's rows are created, read back, edited and deleted.
+#[derive(Debug, Clone, Copy)]
+pub struct Writes {
+    /// `POST` creates a row (`{}` the parent's key, for children).
+    pub create: Endpoint,
+    /// `POST` creates many rows at once, when Jira has such a resource.
+    pub bulk: Option<Endpoint>,
+    /// One row (`{}` the parent's key, `{id}` the row's id): `GET` reads it back, `PUT` edits
+    /// and `DELETE` deletes it.
+    pub one: Endpoint,
+    /// Whether a body holds the columns under `fields` (issues) or at its top level.
+    pub wrapped: bool,
+}
+
+impl Writes {
+    /// The body that sets `fields`.
+    pub fn body(&self, fields: Map<String, Json>) -> Json {
+        if self.wrapped {
+            json!({ "fields": fields })
+        } else {
+            Json::Object(fields)
+        }
+    }
+}
+
+/// The path of `endpoint` with its parent and row id filled in (both already encoded).
+pub fn fill(path: &str, parent: Option<&str>, id: Option<&str>) -> String {
+    let path = match parent {
+        Some(p) => path.replace("{}", p),
+        None => path.to_string(),
+    };
+    match id {
+        Some(i) => path.replace("{id}", i),
+        None => path,
+    }
 }
 
 /// How a SQL value is encoded for a field.
@@ -213,6 +253,8 @@ pub struct Change {
     pub fields: Map<String, Json>,
     /// The status wanted (`by_id`: `value` is a status id).
     pub status: Option<(String, bool)>,
+    /// The parent the row belongs to.
+    pub parent: Option<String>,
 }
 
 /// The change that sets each `(column, value)`; two columns of one field (`project_key` and
@@ -227,6 +269,15 @@ pub fn change(values: &[(&Column, Value)], deployment: Deployment) -> Result<Cha
                     hint: "Jira computes it.".into(),
                 })
             }
+            Write::Parent => match value {
+                Value::One(s) => out.parent = Some(text(column.name, s)?),
+                _ => {
+                    return Err(Error::InvalidParameter {
+                        message: format!("column \"{}\" cannot be NULL", column.name),
+                        hint: "A row belongs to a parent.".into(),
+                    })
+                }
+            },
             Write::Status { by_id } => match value {
                 Value::One(s) => out.status = Some((text(column.name, s)?, by_id)),
                 _ => {

@@ -18,14 +18,16 @@ use super::plan::{json_const, json_of};
 use super::report::{raise, OrRaise};
 use super::table::{self, TableDef};
 use super::values::value;
-use crate::catalog::{self, fields_for, Column, Entity, Rule, Write};
+use crate::catalog::{self, fields_for, Column, Entity, Rule, Write, Writes};
 use crate::error::{Error, Result};
-use crate::jira::endpoints::{self, with_parent, Deployment};
+use crate::jira::endpoints::{self, Deployment};
 use crate::jira::{issues_by_ids, Client, UNRESERVED};
 use crate::jql;
 
 /// The junk column that carries the row identity (the issue's id or key) to UPDATE and DELETE.
 const IDENTITY: &CStr = c"jira_fdw_identity";
+/// The junk column that carries a child row's parent (a comment's issue key).
+const PARENT: &CStr = c"jira_fdw_parent";
 
 /// What the planner decided for a modification, kept in the plan's `fdw_private`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,8 +52,12 @@ struct ModifyState {
     client: Rc<Client>,
     /// `(attribute index, column)` of each value sent.
     columns: Vec<(usize, &'static Column)>,
+    /// Where the entity's rows are changed.
+    writes: Writes,
     /// The junk attribute of the row identity in the plan's slot (UPDATE, DELETE).
     identity: pg_sys::AttrNumber,
+    /// The junk attribute of a child row's parent (UPDATE, DELETE of children).
+    parent: pg_sys::AttrNumber,
     /// Whether the identity is the numeric id (else the key).
     identity_is_id: bool,
     delete_subtasks: bool,
@@ -61,16 +67,45 @@ struct ModifyState {
     rows: std::cell::Cell<usize>,
 }
 
-/// The attribute index of the table's row identity, `id` if it has one, else `key`.
+/// The attribute index of the table's row identity: the issue's `id` (else its `key`), a
+/// child's `id`; and whether it is a numeric id.
 fn identity_of(def: &TableDef) -> Option<(usize, bool)> {
     let find = |rule: Rule| {
         def.columns
             .iter()
             .position(|c| c.is_some_and(|c| c.rule == rule))
     };
+    let named_id = def
+        .columns
+        .iter()
+        .position(|c| c.is_some_and(|c| c.name == "id" && c.ty == catalog::PgType::Int8));
     find(Rule::Id)
+        .or(named_id)
         .map(|i| (i, true))
         .or_else(|| find(Rule::Key).map(|i| (i, false)))
+}
+
+/// The attribute index of a child table's parent column (a comment's `issue_key`).
+fn parent_of(def: &TableDef) -> Option<usize> {
+    def.columns
+        .iter()
+        .position(|c| c.is_some_and(|c| c.writer() == Write::Parent))
+}
+
+/// Whether the entity's rows belong to a parent (their paths name it).
+fn is_child(entity: Entity) -> bool {
+    entity
+        .writes()
+        .is_some_and(|w| w.one.shown(None).contains("{}"))
+}
+
+/// The entities rows can be written to, for messages.
+fn writable_entities() -> String {
+    Entity::all()
+        .filter(|e| e.writes().is_some())
+        .map(Entity::name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The names of the table's writable columns, for messages.
@@ -92,13 +127,16 @@ fn writable(def: &TableDef) -> String {
 /// Refuses what cannot be written before anything is planned further: other entities,
 /// `read_only` tables, read-only columns.
 fn check(def: &TableDef, read_only: bool, attnums: &[usize]) -> Result<()> {
-    if def.entity != Entity::Issues {
+    if def.entity.writes().is_none() {
         return Err(Error::Definition {
             message: format!(
                 "the Jira entity \"{}\" cannot be changed from SQL",
                 def.entity.name()
             ),
-            hint: Some("INSERT, UPDATE and DELETE work on issues tables.".into()),
+            hint: Some(format!(
+                "INSERT, UPDATE and DELETE work on tables of: {}.",
+                writable_entities()
+            )),
         });
     }
     if read_only {
@@ -112,8 +150,9 @@ fn check(def: &TableDef, read_only: bool, attnums: &[usize]) -> Result<()> {
             if column.writer() == Write::No {
                 return Err(Error::InvalidParameter {
                     message: format!(
-                        "column \"{}\" of a Jira issue cannot be written",
-                        column.name
+                        "column \"{}\" of Jira's {} cannot be written",
+                        column.name,
+                        def.entity.name()
                     ),
                     hint: format!("Writable columns: {}.", writable(def)),
                 });
@@ -181,31 +220,55 @@ pub unsafe extern "C-unwind" fn is_foreign_rel_updatable(_rel: pg_sys::Relation)
         | (1 << pg_sys::CmdType::CMD_DELETE)) as c_int
 }
 
-/// The Var of the table's identity attribute, for the row identity of UPDATE and DELETE.
+/// The Vars of the table's row identity for UPDATE and DELETE, each with its junk name: the
+/// row's id (or an issue's key), and a child's parent.
 ///
 /// # Safety
 /// `relation` must be the open target relation.
-unsafe fn identity_var(rtindex: pg_sys::Index, relation: pg_sys::Relation) -> *mut pg_sys::Var {
+unsafe fn identity_vars(
+    rtindex: pg_sys::Index,
+    relation: pg_sys::Relation,
+) -> Vec<(*mut pg_sys::Var, &'static CStr)> {
     // SAFETY: guaranteed by the caller; attrs has natts entries.
     unsafe {
         let relid = (*relation).rd_id;
         let def = table::load(relid, table::current_user()).or_raise();
         let Some((index, _)) = identity_of(&def) else {
             raise(Error::Definition {
-                message: "UPDATE and DELETE on a Jira issues table need its id or key column"
-                    .into(),
+                message: format!(
+                    "UPDATE and DELETE on a Jira {} table need its id column",
+                    def.entity.name()
+                ),
                 hint: Some("ALTER FOREIGN TABLE ... ADD COLUMN id bigint".into()),
             })
         };
-        let attr = (*(*relation).rd_att).attrs.as_ptr().add(index);
-        pg_sys::makeVar(
-            rtindex as _,
-            (index + 1) as pg_sys::AttrNumber,
-            (*attr).atttypid,
-            (*attr).atttypmod,
-            (*attr).attcollation,
-            0,
-        )
+        let mut out = vec![(index, IDENTITY)];
+        if is_child(def.entity) {
+            let Some(parent) = parent_of(&def) else {
+                raise(Error::Definition {
+                    message: format!(
+                        "UPDATE and DELETE on a Jira {} table need its parent column",
+                        def.entity.name()
+                    ),
+                    hint: Some("ALTER FOREIGN TABLE ... ADD COLUMN issue_key text".into()),
+                })
+            };
+            out.push((parent, PARENT));
+        }
+        out.into_iter()
+            .map(|(index, name)| {
+                let attr = (*(*relation).rd_att).attrs.as_ptr().add(index);
+                let var = pg_sys::makeVar(
+                    rtindex as _,
+                    (index + 1) as pg_sys::AttrNumber,
+                    (*attr).atttypid,
+                    (*attr).atttypmod,
+                    (*attr).attcollation,
+                    0,
+                );
+                (var, name)
+            })
+            .collect()
     }
 }
 
@@ -221,8 +284,9 @@ pub unsafe extern "C-unwind" fn add_foreign_update_targets(
     // SAFETY: the planner passes its own structures; the name is a static C string, which
     // add_row_identity_var keeps by pointer (as postgres_fdw's "ctid" literal).
     unsafe {
-        let var = identity_var(rtindex, target_relation);
-        pg_sys::add_row_identity_var(root, var, rtindex, IDENTITY.as_ptr());
+        for (var, name) in identity_vars(rtindex, target_relation) {
+            pg_sys::add_row_identity_var(root, var, rtindex, name.as_ptr());
+        }
     }
 }
 
@@ -234,22 +298,22 @@ pub unsafe extern "C-unwind" fn add_foreign_update_targets(
     target_rte: *mut pg_sys::RangeTblEntry,
     target_relation: pg_sys::Relation,
 ) {
-    // SAFETY: the rewriter passes its query; the entry is appended to its target list.
+    // SAFETY: the rewriter passes its query; the entries are appended to its target list.
     unsafe {
-        let var = identity_var(
-            (*parsetree).resultRelation as pg_sys::Index,
-            target_relation,
-        );
         let _ = target_rte;
-        let position = pgrx::PgList::<pg_sys::TargetEntry>::from_pg((*parsetree).targetList).len();
-        let entry = pg_sys::makeTargetEntry(
-            var as *mut pg_sys::Expr,
-            (position + 1) as pg_sys::AttrNumber,
-            pg_sys::pstrdup(IDENTITY.as_ptr()),
-            true,
-        );
-        (*parsetree).targetList =
-            pg_sys::lappend((*parsetree).targetList, entry as *mut std::ffi::c_void);
+        let rtindex = (*parsetree).resultRelation as pg_sys::Index;
+        for (var, name) in identity_vars(rtindex, target_relation) {
+            let position =
+                pgrx::PgList::<pg_sys::TargetEntry>::from_pg((*parsetree).targetList).len();
+            let entry = pg_sys::makeTargetEntry(
+                var as *mut pg_sys::Expr,
+                (position + 1) as pg_sys::AttrNumber,
+                pg_sys::pstrdup(name.as_ptr()),
+                true,
+            );
+            (*parsetree).targetList =
+                pg_sys::lappend((*parsetree).targetList, entry as *mut std::ffi::c_void);
+        }
     }
 }
 
@@ -356,26 +420,33 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
                     .map(|c| (a - 1, c))
             })
             .collect();
-        let (identity, identity_is_id) = if plan.operation == "insert" {
-            (0, false)
+        let (identity, parent, identity_is_id) = if plan.operation == "insert" {
+            (0, 0, false)
         } else {
             #[cfg(feature = "pg13")]
             let subplan = *(*mtstate).mt_plans;
             #[cfg(not(feature = "pg13"))]
             let subplan = (*mtstate).ps.lefttree;
-            let attno = pg_sys::ExecFindJunkAttributeInTlist(
-                (*(*subplan).plan).targetlist,
-                IDENTITY.as_ptr(),
-            );
+            let tlist = (*(*subplan).plan).targetlist;
+            let attno = pg_sys::ExecFindJunkAttributeInTlist(tlist, IDENTITY.as_ptr());
+            let parent = pg_sys::ExecFindJunkAttributeInTlist(tlist, PARENT.as_ptr());
             let is_id = identity_of(&def).is_some_and(|(_, is_id)| is_id);
-            (attno, is_id)
+            (attno, parent, is_id)
+        };
+        let Some(writes) = def.entity.writes() else {
+            raise(Error::Definition {
+                message: "internal: a modification of a table that cannot be changed".into(),
+                hint: None,
+            })
         };
         let state = ModifyState {
             plan,
             def,
             client,
             columns,
+            writes,
             identity,
+            parent,
             identity_is_id,
             delete_subtasks: config.delete_subtasks,
             batch_size: config.batch_size,
@@ -414,28 +485,43 @@ unsafe fn row_values(
     }
 }
 
-/// The row identity of the row being changed, as a path segment.
+/// The row being changed: its id (or an issue's key) and, for a child, its parent's key, each
+/// as a path segment.
 ///
 /// # Safety
 /// `plan_slot` must be the row the executor passes to ExecForeignUpdate/Delete.
-unsafe fn identity(state: &ModifyState, plan_slot: *mut pg_sys::TupleTableSlot) -> Result<String> {
-    let mut isnull = false;
-    // SAFETY: guaranteed by the caller; the junk attribute is of the identity column's type.
-    let text = unsafe {
+unsafe fn identity(
+    state: &ModifyState,
+    plan_slot: *mut pg_sys::TupleTableSlot,
+) -> Result<(String, Option<String>)> {
+    // SAFETY: guaranteed by the caller; the junk attributes are of the identity column's type
+    // and of text (the parent's key).
+    let (id, parent) = unsafe {
+        let mut isnull = false;
         let datum = pg_sys::ExecGetJunkAttribute(plan_slot, state.identity, &mut isnull);
-        if isnull {
+        let id = if isnull {
             None
         } else if state.identity_is_id {
             i64::from_datum(datum, false).map(|i| i.to_string())
         } else {
             Some(datum_to_string(datum, pg_sys::TEXTOID))
-        }
+        };
+        let parent = if state.parent > 0 {
+            let datum = pg_sys::ExecGetJunkAttribute(plan_slot, state.parent, &mut isnull);
+            (!isnull).then(|| datum_to_string(datum, pg_sys::TEXTOID))
+        } else {
+            None
+        };
+        (id, parent)
     };
-    let text = text.ok_or_else(|| Error::InvalidParameter {
-        message: "the row to change has no id or key".into(),
-        hint: "Rows are changed by their issue's id or key.".into(),
+    let id = id.ok_or_else(|| Error::InvalidParameter {
+        message: "the row to change has no id".into(),
+        hint: "Rows are changed by their id (or an issue's key).".into(),
     })?;
-    Ok(utf8_percent_segment(&text))
+    Ok((
+        utf8_percent_segment(&id),
+        parent.as_deref().map(utf8_percent_segment),
+    ))
 }
 
 fn utf8_percent_segment(text: &str) -> String {
@@ -443,13 +529,44 @@ fn utf8_percent_segment(text: &str) -> String {
 }
 
 impl ModifyState {
-    fn deployment(&self) -> Result<Deployment> {
-        Ok(wait(self.client.deployment()))
+    fn deployment(&self) -> Deployment {
+        wait(self.client.deployment())
+    }
+
+    /// The path of `endpoint` on the site, with the row's parent and id filled in.
+    fn path(
+        &self,
+        endpoint: endpoints::Endpoint,
+        parent: Option<&str>,
+        id: Option<&str>,
+    ) -> Result<String> {
+        let path = endpoint.on(self.deployment())?;
+        if path.contains("{}") && parent.is_none() {
+            return Err(Error::InvalidParameter {
+                message: format!(
+                    "a row of Jira's {} needs its parent (column {})",
+                    self.def.entity.name(),
+                    parent_of(&self.def)
+                        .and_then(|i| self.def.columns[i])
+                        .map_or("issue_key", |c| c.name)
+                ),
+                hint: "Give the key of the issue the row belongs to.".into(),
+            });
+        }
+        Ok(catalog::fill(path, parent, id))
+    }
+
+    /// What the ledger says of a row: an issue by its key or id, a child with its parent.
+    fn describe(&self, id: &str, parent: Option<&str>) -> String {
+        match parent {
+            Some(parent) => format!("{} {id} of {parent}", self.def.entity.name()),
+            None => id.to_string(),
+        }
     }
 
     /// Takes the transition that leads the issue to the wanted status.
     fn transition(&self, issue: &str, (wanted, by_id): &(String, bool)) -> Result<()> {
-        let path = with_parent(self.client_path(endpoints::ISSUE_TRANSITIONS)?, issue);
+        let path = self.path(endpoints::ISSUE_TRANSITIONS, Some(issue), None)?;
         let offered = wait(self.client.get_json(&path));
         let id = catalog::transition_to(&offered, wanted, *by_id)?;
         wait(self.client.change(
@@ -460,23 +577,38 @@ impl ModifyState {
         Ok(())
     }
 
-    fn client_path(&self, endpoint: endpoints::Endpoint) -> Result<&'static str> {
-        endpoint.on(self.deployment()?)
-    }
-
-    /// Reads the issue back and puts every column of the table in `slot` (RETURNING).
+    /// Reads the row back and puts every column of the table in `slot` (RETURNING).
     ///
     /// # Safety
     /// `slot` must be a slot of the target table.
-    unsafe fn read_back(&self, id: &str, slot: *mut pg_sys::TupleTableSlot) -> Result<()> {
+    unsafe fn read_back(
+        &self,
+        id: &str,
+        parent: Option<&str>,
+        slot: *mut pg_sys::TupleTableSlot,
+    ) -> Result<()> {
         let columns: Vec<&Column> = self.def.columns.iter().flatten().copied().collect();
-        let fields = fields_for(&columns);
-        let found = wait(issues_by_ids(&self.client, &[id.to_string()], &fields));
-        let Some(issue) = found.first() else {
-            return Err(Error::Connection(format!(
-                "Jira made the change but issue {id} cannot be read back"
-            )));
-        };
+        let mut row = if self.def.entity == Entity::Issues {
+            let fields = fields_for(&columns);
+            wait(issues_by_ids(&self.client, &[id.to_string()], &fields))
+                .into_iter()
+                .next()
+        } else {
+            let path = self.path(self.writes.one, parent, Some(id))?;
+            Some(wait(self.client.get_json(&path)))
+        }
+        .ok_or_else(|| {
+            Error::Connection(format!(
+                "Jira made the change but {} cannot be read back",
+                self.describe(id, parent)
+            ))
+        })?;
+        if let (Json::Object(map), Some(parent)) = (&mut row, parent) {
+            map.insert(
+                catalog::PARENT_MEMBER.into(),
+                Json::String(parent.to_string()),
+            );
+        }
         // SAFETY: guaranteed by the caller; values and nulls have one entry per attribute,
         // and the datums are made in the current (per-tuple) memory context.
         unsafe {
@@ -487,7 +619,7 @@ impl ModifyState {
             nulls.fill(true);
             for (index, column) in self.def.columns.iter().enumerate() {
                 let Some(column) = column else { continue };
-                if let Some(datum) = to_datum(column.read(issue)?, column.name)? {
+                if let Some(datum) = to_datum(column.read(&row)?, column.name)? {
                     values[index] = datum;
                     nulls[index] = false;
                 }
@@ -507,7 +639,7 @@ fn id_text(value: Option<&Json>) -> Option<String> {
     }
 }
 
-/// ExecForeignInsert: creates the issue (then moves it to the status given, if any).
+/// ExecForeignInsert: creates the row (an issue is then moved to the status given, if any).
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn exec_foreign_insert(
     _estate: *mut pg_sys::EState,
@@ -519,38 +651,40 @@ pub unsafe extern "C-unwind" fn exec_foreign_insert(
     unsafe {
         let state = &*((*rinfo).ri_FdwState as *const ModifyState);
         let values = row_values(state, slot).or_raise();
-        let deployment = state.deployment().or_raise();
-        let change = catalog::change(&values, deployment).or_raise();
-        let path = state.client_path(endpoints::ISSUE_CREATE).or_raise();
+        let change = catalog::change(&values, state.deployment()).or_raise();
+        let parent = change.parent.as_deref().map(utf8_percent_segment);
+        let path = state
+            .path(state.writes.create, parent.as_deref(), None)
+            .or_raise();
         let created = wait(state.client.change(
             Method::POST,
-            path,
-            Some(&json!({ "fields": change.fields })),
+            &path,
+            Some(&state.writes.body(change.fields)),
         ));
-        let (Some(id), key) = (
-            id_text(created.get("id")),
-            created
-                .get("key")
-                .and_then(Json::as_str)
-                .map(str::to_string),
-        ) else {
-            raise(Error::Connection(
-                "Jira's answer to an issue create has no id".into(),
-            ))
+        let Some(id) = id_text(created.get("id")) else {
+            raise(Error::Connection(format!(
+                "Jira's answer to a create of its {} has no id",
+                state.def.entity.name()
+            )))
         };
-        ledger::record(format!("created {}", key.as_deref().unwrap_or(&id)));
+        let named = created.get("key").and_then(Json::as_str).unwrap_or(&id);
+        ledger::record(format!(
+            "created {}",
+            state.describe(named, change.parent.as_deref())
+        ));
         if let Some(status) = &change.status {
             state.transition(&id, status).or_raise();
         }
         if state.plan.returning {
-            state.read_back(&id, slot).or_raise();
+            state.read_back(&id, parent.as_deref(), slot).or_raise();
         }
         slot
     }
 }
 
 /// GetForeignModifyBatchSize: rows an INSERT sends per bulk create (`batch_size`, at most
-/// Jira's 50); one at a time when rows must be read back (RETURNING) or moved to a status.
+/// Jira's 50); one at a time when the entity has no bulk create, or rows must be read back
+/// (RETURNING) or moved to a status.
 #[cfg(not(feature = "pg13"))]
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn get_foreign_modify_batch_size(
@@ -559,7 +693,11 @@ pub unsafe extern "C-unwind" fn get_foreign_modify_batch_size(
     // SAFETY: ri_FdwState is null (EXPLAIN only) or the ModifyState of begin_foreign_modify.
     unsafe {
         let state = (*rinfo).ri_FdwState as *const ModifyState;
-        if state.is_null() || (*state).plan.returning || (*state).plan.status {
+        if state.is_null()
+            || (*state).writes.bulk.is_none()
+            || (*state).plan.returning
+            || (*state).plan.status
+        {
             return 1;
         }
         (*state).batch_size.max(1) as c_int
@@ -582,19 +720,24 @@ pub unsafe extern "C-unwind" fn exec_foreign_batch_insert(
     unsafe {
         let state = &*((*rinfo).ri_FdwState as *const ModifyState);
         let count = (*num_slots).max(0) as usize;
-        let deployment = state.deployment().or_raise();
+        let deployment = state.deployment();
         let mut updates = Vec::with_capacity(count);
         for i in 0..count {
             let values = row_values(state, *slots.add(i)).or_raise();
             let change = catalog::change(&values, deployment).or_raise();
-            updates.push(json!({ "fields": change.fields }));
+            updates.push(state.writes.body(change.fields));
         }
         let first = state.rows.get();
         state.rows.set(first + count);
-        let path = state.client_path(endpoints::ISSUE_BULK).or_raise();
+        let Some(bulk) = state.writes.bulk else {
+            raise(Error::Connection(
+                "internal: a batch insert without a bulk create".into(),
+            ))
+        };
+        let path = state.path(bulk, None, None).or_raise();
         let answer = wait_result(state.client.change(
             Method::POST,
-            path,
+            &path,
             Some(&json!({ "issueUpdates": updates })),
         ));
         let answer = match answer {
@@ -655,8 +798,8 @@ pub unsafe extern "C-unwind" fn exec_foreign_batch_insert(
     }
 }
 
-/// ExecForeignUpdate: edits the fields SET (only those), then takes the transition to a
-/// status SET.
+/// ExecForeignUpdate: edits the columns SET (only those), then takes an issue's transition
+/// to a status SET.
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn exec_foreign_update(
     _estate: *mut pg_sys::EState,
@@ -667,31 +810,38 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
     // SAFETY: as in exec_foreign_insert; plan_slot carries the junk identity.
     unsafe {
         let state = &*((*rinfo).ri_FdwState as *const ModifyState);
-        let issue = identity(state, plan_slot).or_raise();
+        let (id, parent) = identity(state, plan_slot).or_raise();
         let values = row_values(state, slot).or_raise();
-        let deployment = state.deployment().or_raise();
-        let change = catalog::change(&values, deployment).or_raise();
+        let change = catalog::change(&values, state.deployment()).or_raise();
+        if change.parent.is_some() {
+            raise(Error::InvalidParameter {
+                message: "a row cannot move to another parent".into(),
+                hint: "Delete it and insert it under the other parent.".into(),
+            });
+        }
         if !change.fields.is_empty() {
-            let path = with_parent(state.client_path(endpoints::ISSUE).or_raise(), &issue);
-            wait(state.client.change(
-                Method::PUT,
-                &path,
-                Some(&json!({ "fields": change.fields })),
-            ));
-            ledger::record(format!("edited {issue}"));
+            let path = state
+                .path(state.writes.one, parent.as_deref(), Some(&id))
+                .or_raise();
+            wait(
+                state
+                    .client
+                    .change(Method::PUT, &path, Some(&state.writes.body(change.fields))),
+            );
+            ledger::record(format!("edited {}", state.describe(&id, parent.as_deref())));
         }
         if let Some(status) = &change.status {
-            state.transition(&issue, status).or_raise();
-            ledger::record(format!("moved {issue} to {}", status.0));
+            state.transition(&id, status).or_raise();
+            ledger::record(format!("moved {id} to {}", status.0));
         }
         if state.plan.returning {
-            state.read_back(&issue, slot).or_raise();
+            state.read_back(&id, parent.as_deref(), slot).or_raise();
         }
         slot
     }
 }
 
-/// ExecForeignDelete: deletes the issue (and its sub-tasks with `delete_subtasks`).
+/// ExecForeignDelete: deletes the row (an issue's sub-tasks too with `delete_subtasks`).
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn exec_foreign_delete(
     _estate: *mut pg_sys::EState,
@@ -702,14 +852,21 @@ pub unsafe extern "C-unwind" fn exec_foreign_delete(
     // SAFETY: as in exec_foreign_update.
     unsafe {
         let state = &*((*rinfo).ri_FdwState as *const ModifyState);
-        let issue = identity(state, plan_slot).or_raise();
+        let (id, parent) = identity(state, plan_slot).or_raise();
         if state.plan.returning {
-            state.read_back(&issue, slot).or_raise();
+            state.read_back(&id, parent.as_deref(), slot).or_raise();
         }
-        let path = with_parent(state.client_path(endpoints::ISSUE).or_raise(), &issue);
-        let path = format!("{path}?deleteSubtasks={}", state.delete_subtasks);
+        let mut path = state
+            .path(state.writes.one, parent.as_deref(), Some(&id))
+            .or_raise();
+        if state.def.entity == Entity::Issues {
+            path = format!("{path}?deleteSubtasks={}", state.delete_subtasks);
+        }
         wait(state.client.change(Method::DELETE, &path, None));
-        ledger::record(format!("deleted {issue}"));
+        ledger::record(format!(
+            "deleted {}",
+            state.describe(&id, parent.as_deref())
+        ));
         slot
     }
 }
@@ -726,22 +883,31 @@ pub unsafe extern "C-unwind" fn end_foreign_modify(
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn explain_foreign_modify(
     _mtstate: *mut pg_sys::ModifyTableState,
-    _rinfo: *mut pg_sys::ResultRelInfo,
+    rinfo: *mut pg_sys::ResultRelInfo,
     fdw_private: *mut pg_sys::List,
     _subplan_index: c_int,
     es: *mut pg_sys::ExplainState,
 ) {
-    // SAFETY: fdw_private is the list plan_foreign_modify returned.
-    let plan = unsafe { decode(fdw_private) }.or_raise();
+    // SAFETY: fdw_private is the list plan_foreign_modify returned; the relation is open.
+    let (plan, relid) = unsafe {
+        (
+            decode(fdw_private).or_raise(),
+            (*(*rinfo).ri_RelationDesc).rd_id,
+        )
+    };
+    let def = table::load(relid, table::current_user()).or_raise();
+    let Some(writes) = def.entity.writes() else {
+        return;
+    };
     let known = plan
         .deployment
         .as_deref()
         .and_then(|d| Deployment::parse(d).ok().flatten());
-    let issue = endpoints::ISSUE.shown(known);
+    let one = writes.one.shown(known);
     let mut requests = match plan.operation.as_str() {
-        "insert" => vec![format!("POST {}", endpoints::ISSUE_CREATE.shown(known))],
-        "update" => vec![format!("PUT {issue}")],
-        _ => vec![format!("DELETE {issue}")],
+        "insert" => vec![format!("POST {}", writes.create.shown(known))],
+        "update" => vec![format!("PUT {one}")],
+        _ => vec![format!("DELETE {one}")],
     };
     if plan.status {
         requests.push(format!(

@@ -271,8 +271,18 @@ pub const SESSION: &str = "/rest/auth/1/session";
 pub const ISSUE_CREATE: Endpoint = Endpoint::both("/rest/api/3/issue", "/rest/api/2/issue");
 /// `POST`: creates up to 50 issues, each failure reported by its element number.
 pub const ISSUE_BULK: Endpoint = Endpoint::both("/rest/api/3/issue/bulk", "/rest/api/2/issue/bulk");
-/// `PUT` edits, `DELETE` deletes an issue (`{}` its id).
-pub const ISSUE: Endpoint = Endpoint::both("/rest/api/3/issue/{}", "/rest/api/2/issue/{}");
+/// `GET` reads, `PUT` edits, `DELETE` deletes an issue (`{id}` its id).
+pub const ISSUE: Endpoint = Endpoint::both("/rest/api/3/issue/{id}", "/rest/api/2/issue/{id}");
+/// One comment of an issue (`{}` the issue, `{id}` the comment).
+pub const ISSUE_COMMENT: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}/comment/{id}",
+    "/rest/api/2/issue/{}/comment/{id}",
+);
+/// One worklog of an issue (`{}` the issue, `{id}` the worklog).
+pub const ISSUE_WORKLOG: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}/worklog/{id}",
+    "/rest/api/2/issue/{}/worklog/{id}",
+);
 
 /// Projects with lead and description: paged on Cloud, one list on Server/Data Center.
 pub const PROJECTS: Endpoint = Endpoint::both_as(

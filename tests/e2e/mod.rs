@@ -28,6 +28,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_comments_round_trip() {
+        crate::e2e::writes::comments_round_trip();
+    }
+
+    #[pg_test]
     fn writes_on_data_center() {
         crate::e2e::writes::data_center_writes();
     }

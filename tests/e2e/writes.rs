@@ -140,7 +140,7 @@ pub fn what_cannot_be_written_is_refused_before_sending() {
     fake.clear_requests();
     let err = error_of("UPDATE w2_issues SET created = now()");
     assert!(
-        err.starts_with("22023 column \"created\" of a Jira issue cannot be written")
+        err.starts_with("22023 column \"created\" of Jira's issues cannot be written")
             && err.contains("Writable columns: project_id, project_key, issue_type_id"),
         "{err}"
     );
@@ -148,11 +148,16 @@ pub fn what_cannot_be_written_is_refused_before_sending() {
         "CREATE FOREIGN TABLE w2_comments (issue_key text, body text) SERVER w2 OPTIONS (entity 'comments')",
     )
     .unwrap();
-    let err = error_of("INSERT INTO w2_comments VALUES ('ALPHA-1', 'hi')");
+    Spi::run("CREATE FOREIGN TABLE w2_users (account_id text) SERVER w2 OPTIONS (entity 'users')")
+        .unwrap();
+    let err = error_of("INSERT INTO w2_users VALUES ('someone')");
     assert!(
-        err.starts_with("HV00D the Jira entity \"comments\" cannot be changed from SQL"),
+        err.starts_with("HV00D the Jira entity \"users\" cannot be changed from SQL")
+            && err.contains("work on tables of: issues, comments, worklogs"),
         "{err}"
     );
+    let err = error_of("DELETE FROM w2_comments");
+    assert!(err.contains("need its id column"), "{err}");
     Spi::run("ALTER FOREIGN TABLE w2_issues OPTIONS (ADD read_only 'true')").unwrap();
     let err = error_of("DELETE FROM w2_issues WHERE key = 'ALPHA-1'");
     assert!(
@@ -162,14 +167,14 @@ pub fn what_cannot_be_written_is_refused_before_sending() {
     Spi::run("CREATE FOREIGN TABLE w2_keys (summary text) SERVER w2 OPTIONS (entity 'issues')")
         .unwrap();
     let err = error_of("DELETE FROM w2_keys");
-    assert!(err.contains("need its id or key column"), "{err}");
+    assert!(err.contains("need its id column"), "{err}");
     assert!(fake.requests().is_empty(), "{:?}", fake.requested_paths());
     Spi::run("CREATE FOREIGN TABLE w2_more (id bigint, summary text, status_name text) SERVER w2 OPTIONS (entity 'issues')")
         .unwrap();
     let plan = explain("UPDATE w2_more SET summary = 'x', status_name = 'Done' WHERE id = 10001");
     assert!(
         plan.contains(
-            "Jira Request: PUT /rest/api/3/issue/{}, POST /rest/api/3/issue/{}/transitions"
+            "Jira Request: PUT /rest/api/3/issue/{id}, POST /rest/api/3/issue/{}/transitions"
         ),
         "{plan}"
     );
@@ -392,5 +397,63 @@ pub fn data_center_writes() {
             .any(|p| p.starts_with("/rest/api/3/")),
         "{:?}",
         fake.requested_paths()
+    );
+}
+
+/// Comments: INSERT under an issue, UPDATE of the body, DELETE.
+pub fn comments_round_trip() {
+    let fake = Fake::start(6, 57);
+    fake.install("w7", TOKEN);
+    Spi::run(
+        "CREATE FOREIGN TABLE w7_comments (issue_key text, id bigint, body text, body_adf jsonb, \
+         author_account_id text, created timestamptz) SERVER w7 OPTIONS (entity 'comments')",
+    )
+    .unwrap();
+    let before: i64 = one("SELECT count(*) FROM w7_comments WHERE issue_key = 'ALPHA-1'");
+    fake.clear_requests();
+    let id: i64 = one(
+        "INSERT INTO w7_comments (issue_key, body) VALUES ('ALPHA-1', E'Hello\\nWorld') \
+         RETURNING id",
+    );
+    let posts = sent(&fake, "POST", "/rest/api/3/issue/ALPHA-1/comment");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].1["body"]["type"], "doc");
+    let (count, body): (i64, String) = Spi::get_two(&format!(
+        "SELECT (SELECT count(*) FROM w7_comments WHERE issue_key = 'ALPHA-1'), \
+                (SELECT body FROM w7_comments WHERE issue_key = 'ALPHA-1' AND id = {id})"
+    ))
+    .map(|(a, b)| (a.unwrap_or(0), b.unwrap_or_default()))
+    .unwrap();
+    assert_eq!((count, body.as_str()), (before + 1, "Hello\n\nWorld"));
+    fake.clear_requests();
+    Spi::run(&format!(
+        "UPDATE w7_comments SET body = 'Edited' WHERE issue_key = 'ALPHA-1' AND id = {id}"
+    ))
+    .unwrap();
+    let puts = sent(&fake, "PUT", "/rest/api/3/issue/");
+    assert_eq!(puts.len(), 1, "{puts:?}");
+    assert_eq!(puts[0].0, format!("/rest/api/3/issue/ALPHA-1/comment/{id}"));
+    let body: String = one(&format!(
+        "SELECT body FROM w7_comments WHERE issue_key = 'ALPHA-1' AND id = {id}"
+    ));
+    assert_eq!(body, "Edited");
+    let err = error_of(&format!(
+        "UPDATE w7_comments SET created = now() WHERE issue_key = 'ALPHA-1' AND id = {id}"
+    ));
+    assert!(err.contains("Writable columns: issue_key, body"), "{err}");
+    let err = error_of("INSERT INTO w7_comments (body) VALUES ('orphan')");
+    assert!(
+        err.starts_with("22023 a row of Jira's comments needs its parent (column issue_key)"),
+        "{err}"
+    );
+    Spi::run(&format!(
+        "DELETE FROM w7_comments WHERE issue_key = 'ALPHA-1' AND id = {id}"
+    ))
+    .unwrap();
+    let after: i64 = one("SELECT count(*) FROM w7_comments WHERE issue_key = 'ALPHA-1'");
+    assert_eq!(after, before);
+    assert_eq!(
+        sent(&fake, "DELETE", "/rest/api/3/issue/ALPHA-1/comment/").len(),
+        1
     );
 }

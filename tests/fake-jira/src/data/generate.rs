@@ -58,6 +58,7 @@ pub fn generate(count: usize, seed: u64, email: &str, time_zone: &str) -> Datase
         catalog,
         issues,
         links,
+        next_child_id: 1_000_000_000,
     }
 }
 
@@ -203,6 +204,7 @@ fn build_issue(
         attachments: Vec::new(),
         deleted: false,
         written: false,
+        comments: None,
     }
 }
 

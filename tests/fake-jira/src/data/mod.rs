@@ -220,6 +220,8 @@ pub struct Issue {
     pub deleted: bool,
     /// Created by a client rather than generated.
     pub written: bool,
+    /// The comments once a client changed any: then served from here instead of generated.
+    pub comments: Option<Vec<children::Comment>>,
 }
 
 /// The whole data set of one instance.
@@ -231,4 +233,6 @@ pub struct Dataset {
     pub issues: Vec<Issue>,
     /// Issue links in id order; both issues of a link list it.
     pub links: Vec<links::IssueLink>,
+    /// The id the next child a client creates gets (above every generated id).
+    pub next_child_id: u64,
 }

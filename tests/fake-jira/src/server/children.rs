@@ -5,7 +5,7 @@
 use super::errors::{bad_request, jira_error, NO_ISSUE};
 use super::meta::paging;
 use super::{params, Shared};
-use crate::data::children::{comments, duration_text, worklogs, Worklog};
+use crate::data::children::{comments, duration_text, worklogs, Comment, Worklog};
 use crate::data::{Dataset, Issue};
 use crate::render::{jira_time, user_json};
 use axum::body::Bytes;
@@ -55,21 +55,24 @@ pub async fn issue_comments(
         .iter()
         .skip(start)
         .take(max)
-        .map(|c| {
-            json!({
-                "self": format!("{base}/rest/api/3/issue/{}/comment/{}", issue.id, c.id),
-                "id": c.id,
-                "author": user_json(base, &ds.catalog.users[c.author]),
-                "body": c.body.to_json(),
-                "updateAuthor": user_json(base, &ds.catalog.users[c.update_author]),
-                "created": jira_time(&c.created),
-                "updated": jira_time(&c.updated),
-                "jsdPublic": true,
-            })
-        })
+        .map(|c| comment_json(base, ds, issue, c))
         .collect();
     Json(json!({"startAt": start, "maxResults": max, "total": total, "comments": page}))
         .into_response()
+}
+
+/// One comment as Jira lists it.
+pub fn comment_json(base: &str, ds: &Dataset, issue: &Issue, c: &Comment) -> Value {
+    json!({
+        "self": format!("{base}/rest/api/3/issue/{}/comment/{}", issue.id, c.id),
+        "id": c.id,
+        "author": user_json(base, &ds.catalog.users[c.author]),
+        "body": c.body.to_json(),
+        "updateAuthor": user_json(base, &ds.catalog.users[c.update_author]),
+        "created": jira_time(&c.created),
+        "updated": jira_time(&c.updated),
+        "jsdPublic": true,
+    })
 }
 
 /// `GET /rest/api/3/issue/{idOrKey}/worklog`: `maxResults` defaults to (and is capped at)

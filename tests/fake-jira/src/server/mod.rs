@@ -212,7 +212,16 @@ fn both_versions() -> Router<Shared> {
                 .put(writes::edit_issue)
                 .delete(writes::delete_issue),
         ),
-        ("/issue/{id_or_key}/comment", get(children::issue_comments)),
+        (
+            "/issue/{id_or_key}/comment",
+            get(children::issue_comments).post(writes::add_comment),
+        ),
+        (
+            "/issue/{id_or_key}/comment/{comment_id}",
+            get(writes::one_comment)
+                .put(writes::one_comment)
+                .delete(writes::one_comment),
+        ),
         ("/issue/{id_or_key}/worklog", get(children::issue_worklogs)),
         (
             "/issue/{id_or_key}/transitions",

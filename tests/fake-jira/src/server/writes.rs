@@ -13,10 +13,12 @@ use axum::Json;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde_json::{json, Map, Value};
 
+use super::children::comment_json;
 use super::datacenter;
 use super::errors::{bad_request, jira_error, ApiError, NO_ISSUE};
 use super::{params, Shared};
 use crate::adf::{Block, Doc, Inline};
+use crate::data::children::{comments, Comment};
 use crate::data::{CustomValues, Dataset, Issue};
 use crate::Deployment;
 
@@ -347,6 +349,7 @@ fn create(
         attachments: Vec::new(),
         deleted: false,
         written: true,
+        comments: None,
     };
     let mut rest = fields.clone();
     rest.remove("project");
@@ -637,4 +640,114 @@ pub fn at_millis(ms: i64) -> DateTime<FixedOffset> {
         .single()
         .unwrap_or_default()
         .fixed_offset()
+}
+
+/// The body of a comment create or edit.
+fn comment_body(body: &Bytes, dialect: Deployment) -> Result<Doc, Box<Response>> {
+    let map = body_object(body).map_err(|e| Box::new(e.into_response()))?;
+    let refused = |message: String| {
+        Box::new(field_errors(&FieldErrors::from([(
+            "comment".to_string(),
+            message,
+        )])))
+    };
+    match map.get("body").map(|b| document(b, dialect)) {
+        Some(Ok(Some(doc))) if !doc.blocks.is_empty() => Ok(doc),
+        Some(Err(message)) => Err(refused(message)),
+        _ => Err(refused("Comment body can not be empty!".to_string())),
+    }
+}
+
+/// The issue's comments as they stand, for a change.
+fn comments_now(state: &Shared, index: usize) -> Vec<Comment> {
+    let ds = state.data();
+    comments(state.config.seed, &ds.catalog, &ds.issues[index])
+}
+
+/// `POST /rest/api/3/issue/{idOrKey}/comment`: 201 with the comment.
+pub async fn add_comment(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let doc = match comment_body(&body, state.config.deployment) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    let now = state.now();
+    let mut list = comments_now(&state, index);
+    let id = state.change(|ds| {
+        let id = ds.next_child_id;
+        ds.next_child_id += 1;
+        list.push(Comment {
+            id: id.to_string(),
+            author: 0,
+            update_author: 0,
+            body: doc,
+            created: now,
+            updated: now,
+        });
+        let issue = &mut ds.issues[index];
+        issue.comments = Some(list);
+        issue.updated = now;
+        id.to_string()
+    });
+    (StatusCode::CREATED, comment_answer(&state, index, &id)).into_response()
+}
+
+fn comment_answer(state: &Shared, index: usize, id: &str) -> Response {
+    let ds = state.data();
+    let issue = &ds.issues[index];
+    match comments(state.config.seed, &ds.catalog, issue)
+        .iter()
+        .find(|c| c.id == id)
+    {
+        Some(c) => Json(comment_json(&state.base_url, &ds, issue, c)).into_response(),
+        None => jira_error(StatusCode::NOT_FOUND, "Can not find a comment for the id."),
+    }
+}
+
+/// `GET`, `PUT` and `DELETE /rest/api/3/issue/{idOrKey}/comment/{id}`.
+pub async fn one_comment(
+    State(state): State<Shared>,
+    method: axum::http::Method,
+    Path((id_or_key, comment_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let list = comments_now(&state, index);
+    let Some(at) = list.iter().position(|c| c.id == comment_id) else {
+        return jira_error(StatusCode::NOT_FOUND, "Can not find a comment for the id.");
+    };
+    let now = state.now();
+    match method {
+        axum::http::Method::GET => comment_answer(&state, index, &comment_id),
+        axum::http::Method::PUT => {
+            let doc = match comment_body(&body, state.config.deployment) {
+                Ok(d) => d,
+                Err(r) => return *r,
+            };
+            state.change(|ds| {
+                let mut list = list;
+                list[at].body = doc;
+                list[at].updated = now;
+                list[at].update_author = 0;
+                ds.issues[index].comments = Some(list);
+            });
+            comment_answer(&state, index, &comment_id)
+        }
+        _ => {
+            state.change(|ds| {
+                let mut list = list;
+                list.remove(at);
+                ds.issues[index].comments = Some(list);
+            });
+            StatusCode::NO_CONTENT.into_response()
+        }
+    }
 }
