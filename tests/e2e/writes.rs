@@ -457,3 +457,56 @@ pub fn comments_round_trip() {
         1
     );
 }
+
+/// Worklogs: INSERT of time, start and comment; UPDATE; DELETE; the issue's time spent follows.
+pub fn worklogs_round_trip() {
+    let fake = Fake::start(6, 58);
+    fake.install("w8", TOKEN);
+    Spi::run(
+        "CREATE FOREIGN TABLE w8_worklogs (issue_key text, id bigint, time_spent_seconds bigint, \
+         time_spent text, started timestamptz, comment text) SERVER w8 OPTIONS (entity 'worklogs')",
+    )
+    .unwrap();
+    let spent = || -> i64 {
+        one("SELECT coalesce(time_spent_seconds, 0) FROM w8_issues WHERE key = 'BETA-1'")
+    };
+    let before = spent();
+    fake.clear_requests();
+    let row: String = one(
+        "INSERT INTO w8_worklogs (issue_key, time_spent_seconds, started, comment) \
+         VALUES ('BETA-1', 5400, '2026-03-01 09:30:00+00', 'Pairing') \
+         RETURNING id || '|' || time_spent || '|' || started || '|' || comment",
+    );
+    let parts: Vec<&str> = row.split('|').collect();
+    assert_eq!(
+        &parts[1..],
+        ["1h 30m", "2026-03-01 09:30:00+00", "Pairing"],
+        "{row}"
+    );
+    let id = parts[0];
+    let posts = sent(&fake, "POST", "/rest/api/3/issue/BETA-1/worklog");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].1["timeSpentSeconds"], 5400);
+    assert_eq!(posts[0].1["started"], "2026-03-01T09:30:00.000+0000");
+    assert_eq!(spent(), before + 5400);
+    Spi::run(&format!(
+        "UPDATE w8_worklogs SET time_spent_seconds = 3600 WHERE issue_key = 'BETA-1' AND id = {id}"
+    ))
+    .unwrap();
+    assert_eq!(spent(), before + 3600);
+    let err =
+        error_of("INSERT INTO w8_worklogs (issue_key, time_spent_seconds) VALUES ('BETA-1', 30)");
+    assert!(
+        err.starts_with("HV000 Jira answered HTTP 400") && err.contains("timeLogged"),
+        "{err}"
+    );
+    Spi::run(&format!(
+        "DELETE FROM w8_worklogs WHERE issue_key = 'BETA-1' AND id = {id}"
+    ))
+    .unwrap();
+    assert_eq!(spent(), before);
+    let left: i64 = one(&format!(
+        "SELECT count(*) FROM w8_worklogs WHERE issue_key = 'BETA-1' AND id = {id}"
+    ));
+    assert_eq!(left, 0);
+}

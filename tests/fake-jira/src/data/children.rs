@@ -179,6 +179,9 @@ pub fn comments(seed: u64, catalog: &Catalog, issue: &Issue) -> Vec<Comment> {
 /// The worklogs of an issue in start order: none when it has no time spent, otherwise 1 to 4
 /// entries whose seconds add up to the issue's `timespent`.
 pub fn worklogs(seed: u64, catalog: &Catalog, issue: &Issue) -> Vec<Worklog> {
+    if let Some(changed) = &issue.worklogs {
+        return changed.clone();
+    }
     let mut rng = rng_for(seed, issue, 2);
     let units = issue.time_spent.unwrap_or(0) / 900;
     if units <= 0 {

@@ -205,6 +205,7 @@ fn build_issue(
         deleted: false,
         written: false,
         comments: None,
+        worklogs: None,
     }
 }
 

@@ -222,6 +222,8 @@ pub struct Issue {
     pub written: bool,
     /// The comments once a client changed any: then served from here instead of generated.
     pub comments: Option<Vec<children::Comment>>,
+    /// The worklogs once a client changed any (then `time_spent` is their sum).
+    pub worklogs: Option<Vec<children::Worklog>>,
 }
 
 /// The whole data set of one instance.

@@ -102,7 +102,7 @@ pub async fn issue_worklogs(
 }
 
 /// The JSON of one worklog of `issue`, as every worklog endpoint shows it.
-fn worklog_json(base: &str, ds: &Dataset, issue: &Issue, w: &Worklog) -> Value {
+pub fn worklog_json(base: &str, ds: &Dataset, issue: &Issue, w: &Worklog) -> Value {
     let mut v = json!({
         "self": format!("{base}/rest/api/3/issue/{}/worklog/{}", issue.id, w.id),
         "id": w.id,

@@ -222,7 +222,16 @@ fn both_versions() -> Router<Shared> {
                 .put(writes::one_comment)
                 .delete(writes::one_comment),
         ),
-        ("/issue/{id_or_key}/worklog", get(children::issue_worklogs)),
+        (
+            "/issue/{id_or_key}/worklog",
+            get(children::issue_worklogs).post(writes::add_worklog),
+        ),
+        (
+            "/issue/{id_or_key}/worklog/{worklog_id}",
+            get(writes::one_worklog)
+                .put(writes::one_worklog)
+                .delete(writes::one_worklog),
+        ),
         (
             "/issue/{id_or_key}/transitions",
             get(activity::transitions).post(writes::transition_issue),

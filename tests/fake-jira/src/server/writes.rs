@@ -13,12 +13,12 @@ use axum::Json;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde_json::{json, Map, Value};
 
-use super::children::comment_json;
+use super::children::{comment_json, worklog_json};
 use super::datacenter;
 use super::errors::{bad_request, jira_error, ApiError, NO_ISSUE};
 use super::{params, Shared};
 use crate::adf::{Block, Doc, Inline};
-use crate::data::children::{comments, Comment};
+use crate::data::children::{comments, worklogs, Comment, Worklog};
 use crate::data::{CustomValues, Dataset, Issue};
 use crate::Deployment;
 
@@ -350,6 +350,7 @@ fn create(
         deleted: false,
         written: true,
         comments: None,
+        worklogs: None,
     };
     let mut rest = fields.clone();
     rest.remove("project");
@@ -747,6 +748,161 @@ pub async fn one_comment(
                 list.remove(at);
                 ds.issues[index].comments = Some(list);
             });
+            StatusCode::NO_CONTENT.into_response()
+        }
+    }
+}
+
+/// The members of a worklog create or edit, checked as Jira checks them.
+fn worklog_fields(
+    body: &Bytes,
+    dialect: Deployment,
+    mut worklog: Worklog,
+) -> Result<Worklog, Box<Response>> {
+    let map = body_object(body).map_err(|e| Box::new(e.into_response()))?;
+    let mut errors = FieldErrors::new();
+    match map.get("timeSpentSeconds") {
+        Some(Value::Number(n)) if n.as_i64().is_some_and(|s| s >= 60) => {
+            worklog.seconds = n.as_i64().unwrap_or_default()
+        }
+        Some(_) => {
+            errors.insert(
+                "timeLogged".into(),
+                "Time spent must be at least one minute.".into(),
+            );
+        }
+        None if worklog.seconds == 0 => {
+            errors.insert(
+                "timeLogged".into(),
+                "You must indicate the time spent working.".into(),
+            );
+        }
+        None => {}
+    }
+    if let Some(started) = map.get("started") {
+        match started
+            .as_str()
+            .and_then(|s| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z").ok())
+        {
+            Some(t) => worklog.started = t,
+            None => {
+                errors.insert("started".into(), "Invalid start date.".into());
+            }
+        }
+    }
+    if let Some(comment) = map.get("comment") {
+        match document(comment, dialect) {
+            Ok(doc) => worklog.comment = doc,
+            Err(e) => {
+                errors.insert("comment".into(), e);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(worklog)
+    } else {
+        Err(Box::new(field_errors(&errors)))
+    }
+}
+
+/// Stores the issue's changed worklogs; its time spent is their sum, as on Jira.
+fn keep_worklogs(ds: &mut Dataset, index: usize, list: Vec<Worklog>, now: DateTime<FixedOffset>) {
+    let total: i64 = list.iter().map(|w| w.seconds).sum();
+    let issue = &mut ds.issues[index];
+    issue.time_spent = (total > 0).then_some(total);
+    issue.worklogs = Some(list);
+    issue.updated = now;
+}
+
+fn worklog_answer(state: &Shared, index: usize, id: &str) -> Response {
+    let ds = state.data();
+    let issue = &ds.issues[index];
+    match worklogs(state.config.seed, &ds.catalog, issue)
+        .iter()
+        .find(|w| w.id == id)
+    {
+        Some(w) => Json(worklog_json(&state.base_url, &ds, issue, w)).into_response(),
+        None => jira_error(StatusCode::NOT_FOUND, "Cannot find worklog with id."),
+    }
+}
+
+/// `POST /rest/api/3/issue/{idOrKey}/worklog`: 201 with the worklog.
+pub async fn add_worklog(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let now = state.now();
+    let blank = Worklog {
+        id: String::new(),
+        author: 0,
+        update_author: 0,
+        comment: None,
+        created: now,
+        updated: now,
+        started: now,
+        seconds: 0,
+    };
+    let worklog = match worklog_fields(&body, state.config.deployment, blank) {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    let ds = state.data();
+    let mut list = worklogs(state.config.seed, &ds.catalog, &ds.issues[index]);
+    drop(ds);
+    let id = state.change(|ds| {
+        let id = ds.next_child_id.to_string();
+        ds.next_child_id += 1;
+        list.push(Worklog {
+            id: id.clone(),
+            ..worklog
+        });
+        keep_worklogs(ds, index, list, now);
+        id
+    });
+    let mut answer = worklog_answer(&state, index, &id);
+    *answer.status_mut() = StatusCode::CREATED;
+    answer
+}
+
+/// `GET`, `PUT` and `DELETE /rest/api/3/issue/{idOrKey}/worklog/{id}`.
+pub async fn one_worklog(
+    State(state): State<Shared>,
+    method: axum::http::Method,
+    Path((id_or_key, worklog_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let ds = state.data();
+    let mut list = worklogs(state.config.seed, &ds.catalog, &ds.issues[index]);
+    drop(ds);
+    let Some(at) = list.iter().position(|w| w.id == worklog_id) else {
+        return jira_error(StatusCode::NOT_FOUND, "Cannot find worklog with id.");
+    };
+    let now = state.now();
+    match method {
+        axum::http::Method::GET => worklog_answer(&state, index, &worklog_id),
+        axum::http::Method::PUT => {
+            let edited = match worklog_fields(&body, state.config.deployment, list[at].clone()) {
+                Ok(w) => w,
+                Err(r) => return *r,
+            };
+            list[at] = Worklog {
+                updated: now,
+                update_author: 0,
+                ..edited
+            };
+            state.change(|ds| keep_worklogs(ds, index, list, now));
+            worklog_answer(&state, index, &worklog_id)
+        }
+        _ => {
+            list.remove(at);
+            state.change(|ds| keep_worklogs(ds, index, list, now));
             StatusCode::NO_CONTENT.into_response()
         }
     }
