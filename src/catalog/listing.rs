@@ -172,6 +172,17 @@ macro_rules! col {
             write: Write::No,
         }
     };
+    ($name:literal, parent $ty:ident, writes $write:expr) => {
+        Column {
+            name: $name,
+            ty: PgType::$ty,
+            fields: &[],
+            rule: Rule::Parent,
+            order: None,
+            source: Source::Pointer(concat!("/", "__jira_fdw_parent")),
+            write: $write,
+        }
+    };
     ($name:literal, parent $ty:ident) => {
         Column {
             name: $name,
@@ -355,24 +366,24 @@ pub static WORKLOGS: &[Column] = per_issue![
 
 /// `project_components`: GET [`PROJECT_COMPONENTS`](crate::jira::endpoints::PROJECT_COMPONENTS) for each project.
 pub static PROJECT_COMPONENTS: &[Column] = &[
-    col!("project_key", parent Text),
+    col!("project_key", parent Text, writes Write::Field("project", Encode::Text)),
     col!("id", Int8, "/id"),
-    col!("name", Text, "/name"),
-    col!("description", Text, "/description"),
-    col!("lead_account_id", Text, "/lead/accountId"),
-    col!("assignee_type", Text, "/assigneeType"),
+    col!("name", Text, "/name", writes Write::Field("name", Encode::Text)),
+    col!("description", Text, "/description", writes Write::Field("description", Encode::Text)),
+    col!("lead_account_id", Text, "/lead/accountId", writes Write::Field("leadAccountId", Encode::LeadUser)),
+    col!("assignee_type", Text, "/assigneeType", writes Write::Field("assigneeType", Encode::Text)),
 ];
 
 /// `project_versions`: GET [`PROJECT_VERSIONS`](crate::jira::endpoints::PROJECT_VERSIONS) for each project.
 pub static PROJECT_VERSIONS: &[Column] = &[
-    col!("project_key", parent Text),
+    col!("project_key", parent Text, writes Write::Field("project", Encode::Text)),
     col!("id", Int8, "/id"),
-    col!("name", Text, "/name"),
-    col!("description", Text, "/description"),
-    col!("released", Bool, "/released"),
-    col!("archived", Bool, "/archived"),
-    col!("release_date", Date, "/releaseDate"),
-    col!("start_date", Date, "/startDate"),
+    col!("name", Text, "/name", writes Write::Field("name", Encode::Text)),
+    col!("description", Text, "/description", writes Write::Field("description", Encode::Text)),
+    col!("released", Bool, "/released", writes Write::Field("released", Encode::Bool)),
+    col!("archived", Bool, "/archived", writes Write::Field("archived", Encode::Bool)),
+    col!("release_date", Date, "/releaseDate", writes Write::Field("releaseDate", Encode::Date)),
+    col!("start_date", Date, "/startDate", writes Write::Field("startDate", Encode::Date)),
 ];
 
 /// `boards`: GET [`BOARDS`](crate::jira::endpoints::BOARDS).

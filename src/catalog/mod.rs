@@ -639,6 +639,18 @@ impl Entity {
                 one: e::ISSUE_COMMENT,
                 wrapped: false,
             },
+            Entity::ProjectVersions => Writes {
+                create: e::VERSION_CREATE,
+                bulk: None,
+                one: e::VERSION,
+                wrapped: false,
+            },
+            Entity::ProjectComponents => Writes {
+                create: e::COMPONENT_CREATE,
+                bulk: None,
+                one: e::COMPONENT,
+                wrapped: false,
+            },
             Entity::Worklogs => Writes {
                 create: e::ISSUE_WORKLOGS,
                 bulk: None,

@@ -92,6 +92,11 @@ pub enum Encode {
     OptionValues,
     /// Seconds as `{"originalEstimate": "<minutes>m"}` (Jira counts estimates in minutes).
     EstimateMinutes,
+    /// `true` or `false` (the SQL boolean arrives as its text).
+    Bool,
+    /// A user as a member of its own: the field's value is the account id on Cloud; on
+    /// Server/Data Center the field is `leadUserName` and the value the user's name.
+    LeadUser,
 }
 
 impl Column {
@@ -231,6 +236,14 @@ pub fn encode(column: &str, how: Encode, value: &Value, deployment: Deployment) 
             }
             _ => return Err(unsupported(column, "a number")),
         },
+        Encode::Bool => match one {
+            Some(Scalar::Text(t)) if t == "true" || t == "false" => json!(t == "true"),
+            _ => return Err(unsupported(column, "a boolean")),
+        },
+        Encode::LeadUser => json!(text(
+            column,
+            one.ok_or_else(|| unsupported(column, "a single value"))?
+        )?),
         Encode::EstimateMinutes => match one {
             Some(Scalar::Int(s)) if *s >= 0 && s % 60 == 0 => {
                 json!({"originalEstimate": format!("{}m", s / 60)})
@@ -289,6 +302,10 @@ pub fn change(values: &[(&Column, Value)], deployment: Deployment) -> Result<Cha
             },
             Write::Field(field, how) => {
                 let json = encode(column.name, how, value, deployment)?;
+                let field = match (how, deployment) {
+                    (Encode::LeadUser, Deployment::Server) => "leadUserName",
+                    _ => field,
+                };
                 // `project_key` and `project_id` of one INSERT: the one not given is NULL.
                 if json.is_null() && out.fields.contains_key(field) {
                     continue;

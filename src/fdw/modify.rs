@@ -473,6 +473,15 @@ unsafe fn row_values(
         for (index, column) in &state.columns {
             let datum = *(*slot).tts_values.add(*index);
             let isnull = *(*slot).tts_isnull.add(*index);
+            // Booleans have no pushdown form; a writer reads them as their text.
+            if column.ty == catalog::PgType::Bool {
+                let v = match bool::from_datum(datum, isnull) {
+                    Some(b) => jql::Value::One(jql::Scalar::Text(b.to_string())),
+                    None => jql::Value::Null,
+                };
+                out.push((*column, v));
+                continue;
+            }
             let v = value(datum, isnull, table::type_oid(column.ty)).ok_or_else(|| {
                 Error::InvalidParameter {
                     message: format!("column \"{}\" cannot be written", column.name),
@@ -585,6 +594,7 @@ impl ModifyState {
         &self,
         id: &str,
         parent: Option<&str>,
+        tag: Option<&str>,
         slot: *mut pg_sys::TupleTableSlot,
     ) -> Result<()> {
         let columns: Vec<&Column> = self.def.columns.iter().flatten().copied().collect();
@@ -603,11 +613,9 @@ impl ModifyState {
                 self.describe(id, parent)
             ))
         })?;
-        if let (Json::Object(map), Some(parent)) = (&mut row, parent) {
-            map.insert(
-                catalog::PARENT_MEMBER.into(),
-                Json::String(parent.to_string()),
-            );
+        // The parent column reads the parent the row was changed under.
+        if let (Json::Object(map), Some(tag)) = (&mut row, tag.or(parent)) {
+            map.insert(catalog::PARENT_MEMBER.into(), Json::String(tag.to_string()));
         }
         // SAFETY: guaranteed by the caller; values and nulls have one entry per attribute,
         // and the datums are made in the current (per-tuple) memory context.
@@ -676,7 +684,13 @@ pub unsafe extern "C-unwind" fn exec_foreign_insert(
             state.transition(&id, status).or_raise();
         }
         if state.plan.returning {
-            state.read_back(&id, parent.as_deref(), slot).or_raise();
+            let tag = values.iter().find_map(|(c, v)| match (c.rule, v) {
+                (Rule::Parent, jql::Value::One(jql::Scalar::Text(t))) => Some(t.as_str()),
+                _ => None,
+            });
+            state
+                .read_back(&id, parent.as_deref(), tag, slot)
+                .or_raise();
         }
         slot
     }
@@ -835,7 +849,9 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
             ledger::record(format!("moved {id} to {}", status.0));
         }
         if state.plan.returning {
-            state.read_back(&id, parent.as_deref(), slot).or_raise();
+            state
+                .read_back(&id, parent.as_deref(), None, slot)
+                .or_raise();
         }
         slot
     }
@@ -854,7 +870,9 @@ pub unsafe extern "C-unwind" fn exec_foreign_delete(
         let state = &*((*rinfo).ri_FdwState as *const ModifyState);
         let (id, parent) = identity(state, plan_slot).or_raise();
         if state.plan.returning {
-            state.read_back(&id, parent.as_deref(), slot).or_raise();
+            state
+                .read_back(&id, parent.as_deref(), None, slot)
+                .or_raise();
         }
         let mut path = state
             .path(state.writes.one, parent.as_deref(), Some(&id))

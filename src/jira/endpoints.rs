@@ -273,6 +273,17 @@ pub const ISSUE_CREATE: Endpoint = Endpoint::both("/rest/api/3/issue", "/rest/ap
 pub const ISSUE_BULK: Endpoint = Endpoint::both("/rest/api/3/issue/bulk", "/rest/api/2/issue/bulk");
 /// `GET` reads, `PUT` edits, `DELETE` deletes an issue (`{id}` its id).
 pub const ISSUE: Endpoint = Endpoint::both("/rest/api/3/issue/{id}", "/rest/api/2/issue/{id}");
+/// `POST`: creates a project version.
+pub const VERSION_CREATE: Endpoint = Endpoint::both("/rest/api/3/version", "/rest/api/2/version");
+/// One project version (`{id}`).
+pub const VERSION: Endpoint =
+    Endpoint::both("/rest/api/3/version/{id}", "/rest/api/2/version/{id}");
+/// `POST`: creates a project component.
+pub const COMPONENT_CREATE: Endpoint =
+    Endpoint::both("/rest/api/3/component", "/rest/api/2/component");
+/// One project component (`{id}`).
+pub const COMPONENT: Endpoint =
+    Endpoint::both("/rest/api/3/component/{id}", "/rest/api/2/component/{id}");
 /// One comment of an issue (`{}` the issue, `{id}` the comment).
 pub const ISSUE_COMMENT: Endpoint = Endpoint::both(
     "/rest/api/3/issue/{}/comment/{id}",

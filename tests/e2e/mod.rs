@@ -38,6 +38,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_versions_and_components_round_trip() {
+        crate::e2e::writes::versions_and_components_round_trip();
+    }
+
+    #[pg_test]
     fn writes_on_data_center() {
         crate::e2e::writes::data_center_writes();
     }

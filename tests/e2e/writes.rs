@@ -510,3 +510,72 @@ pub fn worklogs_round_trip() {
     ));
     assert_eq!(left, 0);
 }
+
+/// Project versions and components: INSERT, UPDATE, DELETE.
+pub fn versions_and_components_round_trip() {
+    let fake = Fake::start(4, 59);
+    fake.install("w9", TOKEN);
+    Spi::run(
+        "CREATE FOREIGN TABLE w9_versions (project_key text, id bigint, name text, description text, \
+             released boolean, archived boolean, release_date date, start_date date) \
+             SERVER w9 OPTIONS (entity 'project_versions'); \
+         CREATE FOREIGN TABLE w9_components (project_key text, id bigint, name text, description text, \
+             lead_account_id text, assignee_type text) SERVER w9 OPTIONS (entity 'project_components')",
+    )
+    .unwrap();
+    fake.clear_requests();
+    let row: String = one(
+        "INSERT INTO w9_versions (project_key, name, description, released, release_date) \
+         VALUES ('OPS', '3.0', 'The big one', false, '2027-01-15') \
+         RETURNING id || '|' || project_key || '|' || name || '|' || released || '|' || release_date",
+    );
+    let parts: Vec<&str> = row.split('|').collect();
+    assert_eq!(&parts[1..], ["OPS", "3.0", "false", "2027-01-15"], "{row}");
+    let id = parts[0].to_string();
+    let posts = sent(&fake, "POST", "/rest/api/3/version");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].1["project"], "OPS");
+    assert_eq!(posts[0].1["released"], false);
+    Spi::run(&format!(
+        "UPDATE w9_versions SET released = true, name = '3.0.0' WHERE project_key = 'OPS' AND id = {id}"
+    ))
+    .unwrap();
+    let puts = sent(&fake, "PUT", "/rest/api/3/version/");
+    assert_eq!(puts.len(), 1);
+    assert_eq!(puts[0].0, format!("/rest/api/3/version/{id}"));
+    let now: String = one(&format!(
+        "SELECT name || '|' || released FROM w9_versions WHERE project_key = 'OPS' AND id = {id}"
+    ));
+    assert_eq!(now, "3.0.0|true");
+    let err = error_of("INSERT INTO w9_versions (project_key, name) VALUES ('OPS', '3.0.0')");
+    assert!(err.contains("already exists in this project"), "{err}");
+    Spi::run(&format!("DELETE FROM w9_versions WHERE id = {id}")).unwrap();
+    let left: i64 = one(&format!("SELECT count(*) FROM w9_versions WHERE id = {id}"));
+    assert_eq!(left, 0);
+
+    let lead: String =
+        one("SELECT lead_account_id FROM w9_components WHERE lead_account_id IS NOT NULL LIMIT 1");
+    let cid: i64 = one(&format!(
+        "INSERT INTO w9_components (project_key, name, description, lead_account_id) \
+         VALUES ('SET', 'Billing', 'Money', '{lead}') RETURNING id"
+    ));
+    let posts = sent(&fake, "POST", "/rest/api/3/component");
+    assert_eq!(posts.last().unwrap().1["leadAccountId"], lead.as_str());
+    Spi::run(&format!(
+        "UPDATE w9_components SET description = 'Invoices' WHERE project_key = 'SET' AND id = {cid}"
+    ))
+    .unwrap();
+    let row: String = one(&format!(
+        "SELECT name || '|' || description || '|' || lead_account_id FROM w9_components \
+         WHERE project_key = 'SET' AND id = {cid}"
+    ));
+    assert_eq!(row, format!("Billing|Invoices|{lead}"));
+    Spi::run(&format!(
+        "DELETE FROM w9_components WHERE project_key = 'SET' AND id = {cid}"
+    ))
+    .unwrap();
+    let left: i64 = one(&format!(
+        "SELECT count(*) FROM w9_components WHERE id = {cid}"
+    ));
+    assert_eq!(left, 0);
+}

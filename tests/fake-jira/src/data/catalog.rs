@@ -5,6 +5,7 @@ use super::{
     Component, FieldOption, IssueType, Priority, Project, Resolution, Status, StatusCategory, User,
     Version,
 };
+use chrono::NaiveDate;
 
 /// The schema type of a custom field, which decides its JSON shape and JQL comparisons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,7 +120,7 @@ fn s(v: &str) -> String {
 impl Catalog {
     /// Builds the catalog; `email` and `time_zone` describe the authenticating user.
     pub fn new(email: &str, time_zone: &str) -> Catalog {
-        let projects = [
+        let projects: Vec<Project> = [
             ("ALPHA", "Alpha"),
             ("BETA", "Beta ✓ Ünïcode"),
             ("SET", "Set — reserved word key"),
@@ -300,7 +301,12 @@ impl Catalog {
         ];
         let mut components = Vec::new();
         let mut versions = Vec::new();
+        let humans = users.len().saturating_sub(1).max(1);
+        let day = |y: i32, m: u32, d: u32, plus: usize| {
+            NaiveDate::from_ymd_opt(y, m, d).map(|x| x + chrono::Duration::days(plus as i64))
+        };
         for project in 0..4 {
+            let (key, title) = (&projects[project].key, &projects[project].name);
             for (j, name) in component_names.iter().enumerate() {
                 let id = 10100 + project * 10 + j;
                 components.push((
@@ -308,11 +314,35 @@ impl Catalog {
                     Component {
                         id: id.to_string(),
                         name: s(name),
+                        description: format!("Everything about {name} — «{key}»"),
+                        lead: (j % 4 != 2).then_some((project + 2 * j + 1) % humans),
+                        deleted: false,
                     },
                 ));
             }
             for (j, (name, released, archived)) in version_names.iter().enumerate() {
                 let id = 10200 + project * 10 + j;
+                let (description, start_date, release_date) = match j {
+                    0 => (
+                        "First release".to_string(),
+                        day(2023, 1, 9, project * 7),
+                        day(2023, 6, 30, project),
+                    ),
+                    1 => (
+                        format!("Maintenance release for {title}"),
+                        None,
+                        day(2023, 12, 15, project),
+                    ),
+                    _ => (
+                        "Beta — nächste Version 🚧".to_string(),
+                        day(2024, 1, 15, project),
+                        if project % 2 == 0 {
+                            day(2026, 9, 30, 0)
+                        } else {
+                            None
+                        },
+                    ),
+                };
                 versions.push((
                     project,
                     Version {
@@ -320,6 +350,10 @@ impl Catalog {
                         name: s(name),
                         released: *released,
                         archived: *archived,
+                        description,
+                        start_date,
+                        release_date,
+                        deleted: false,
                     },
                 ));
             }
@@ -349,14 +383,14 @@ impl Catalog {
     /// Indices of the components of a project.
     pub fn components_of(&self, project: usize) -> Vec<usize> {
         (0..self.components.len())
-            .filter(|&i| self.components[i].0 == project)
+            .filter(|&i| self.components[i].0 == project && !self.components[i].1.deleted)
             .collect()
     }
 
     /// Indices of the versions of a project.
     pub fn versions_of(&self, project: usize) -> Vec<usize> {
         (0..self.versions.len())
-            .filter(|&i| self.versions[i].0 == project)
+            .filter(|&i| self.versions[i].0 == project && !self.versions[i].1.deleted)
             .collect()
     }
 }

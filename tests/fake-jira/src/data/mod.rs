@@ -108,6 +108,12 @@ pub struct Component {
     pub id: String,
     /// Name (may contain commas and quotes).
     pub name: String,
+    /// Description.
+    pub description: String,
+    /// Index into [`Catalog::users`] of the lead, if any.
+    pub lead: Option<usize>,
+    /// Deleted by a client (indices of the others stay as they are).
+    pub deleted: bool,
 }
 
 /// A project version (fix version).
@@ -121,6 +127,14 @@ pub struct Version {
     pub released: bool,
     /// Archived flag.
     pub archived: bool,
+    /// Description.
+    pub description: String,
+    /// Start date.
+    pub start_date: Option<NaiveDate>,
+    /// Release date.
+    pub release_date: Option<NaiveDate>,
+    /// Deleted by a client (indices of the others stay as they are).
+    pub deleted: bool,
 }
 
 /// An option of a select custom field.

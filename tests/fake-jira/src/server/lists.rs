@@ -11,7 +11,6 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -196,93 +195,78 @@ pub async fn labels(State(state): State<Shared>, RawQuery(q): RawQuery) -> Respo
 
 /// `GET /rest/api/3/project/{projectIdOrKey}/components`: a plain array.
 pub async fn components(State(state): State<Shared>, Path(id_or_key): Path<String>) -> Response {
-    let catalog = &state.data().catalog;
+    let ds = state.data();
+    let catalog = &ds.catalog;
     let Some(p) = find_project(catalog, &id_or_key) else {
         return no_project(&id_or_key);
     };
-    let base = &state.base_url;
-    let project = &catalog.projects[p];
-    let humans = catalog.users.len().saturating_sub(1).max(1);
     let list: Vec<Value> = catalog
         .components_of(p)
         .into_iter()
-        .enumerate()
-        .map(|(j, i)| {
-            let c = &catalog.components[i].1;
-            let mut v = json!({
-                "self": format!("{base}/rest/api/3/component/{}", c.id),
-                "id": c.id,
-                "name": c.name,
-                "description": format!("Everything about {} — «{}»", c.name, project.key),
-                "assigneeType": "PROJECT_DEFAULT",
-                "realAssigneeType": "PROJECT_DEFAULT",
-                "isAssigneeTypeValid": true,
-                "project": project.key,
-                "projectId": project.id,
-            });
-            if j % 4 != 2 {
-                let lead = user_json(base, &catalog.users[(p + 2 * j + 1) % humans]);
-                v["leadAccountId"] = lead["accountId"].clone();
-                v["lead"] = lead.clone();
-                v["assigneeType"] = json!("COMPONENT_LEAD");
-                v["realAssigneeType"] = json!("COMPONENT_LEAD");
-                v["assignee"] = lead.clone();
-                v["realAssignee"] = lead;
-            }
-            v
-        })
+        .map(|i| component_json(&state.base_url, catalog, i))
         .collect();
     Json(list).into_response()
 }
 
-fn date(y: i32, m: u32, d: u32, plus_days: usize) -> Value {
-    NaiveDate::from_ymd_opt(y, m, d)
-        .map(|x| x + chrono::Duration::days(plus_days as i64))
-        .map_or(Value::Null, |x| json!(x.format("%Y-%m-%d").to_string()))
+/// One component as Jira shows it.
+pub fn component_json(base: &str, catalog: &Catalog, index: usize) -> Value {
+    let (p, c) = &catalog.components[index];
+    let project = &catalog.projects[*p];
+    let mut v = json!({
+        "self": format!("{base}/rest/api/3/component/{}", c.id),
+        "id": c.id,
+        "name": c.name,
+        "description": c.description,
+        "assigneeType": "PROJECT_DEFAULT",
+        "realAssigneeType": "PROJECT_DEFAULT",
+        "isAssigneeTypeValid": true,
+        "project": project.key,
+        "projectId": project.id,
+    });
+    if let Some(lead) = c.lead {
+        let lead = user_json(base, &catalog.users[lead]);
+        v["leadAccountId"] = lead["accountId"].clone();
+        v["lead"] = lead.clone();
+        v["assigneeType"] = json!("COMPONENT_LEAD");
+        v["realAssigneeType"] = json!("COMPONENT_LEAD");
+        v["assignee"] = lead.clone();
+        v["realAssignee"] = lead;
+    }
+    v
+}
+
+/// One version as Jira shows it.
+pub fn version_json(base: &str, catalog: &Catalog, index: usize) -> Value {
+    let (p, ver) = &catalog.versions[index];
+    let mut v = json!({
+        "self": format!("{base}/rest/api/3/version/{}", ver.id),
+        "id": ver.id,
+        "name": ver.name,
+        "description": ver.description,
+        "archived": ver.archived,
+        "released": ver.released,
+        "projectId": catalog.projects[*p].id,
+    });
+    if let Some(d) = ver.start_date {
+        v["startDate"] = json!(d.format("%Y-%m-%d").to_string());
+    }
+    if let Some(d) = ver.release_date {
+        v["releaseDate"] = json!(d.format("%Y-%m-%d").to_string());
+    }
+    v
 }
 
 /// `GET /rest/api/3/project/{projectIdOrKey}/versions`: a plain array, oldest first.
 pub async fn versions(State(state): State<Shared>, Path(id_or_key): Path<String>) -> Response {
-    let catalog = &state.data().catalog;
+    let ds = state.data();
+    let catalog = &ds.catalog;
     let Some(p) = find_project(catalog, &id_or_key) else {
         return no_project(&id_or_key);
     };
-    let base = &state.base_url;
-    let project = &catalog.projects[p];
     let list: Vec<Value> = catalog
         .versions_of(p)
         .into_iter()
-        .enumerate()
-        .map(|(j, i)| {
-            let ver = &catalog.versions[i].1;
-            let mut v = json!({
-                "self": format!("{base}/rest/api/3/version/{}", ver.id),
-                "id": ver.id,
-                "name": ver.name,
-                "description": match j {
-                    0 => "First release".to_string(),
-                    1 => format!("Maintenance release for {}", project.name),
-                    _ => "Beta — nächste Version 🚧".to_string(),
-                },
-                "archived": ver.archived,
-                "released": ver.released,
-                "projectId": project.id,
-            });
-            match j {
-                0 => {
-                    v["startDate"] = date(2023, 1, 9, p * 7);
-                    v["releaseDate"] = date(2023, 6, 30, p);
-                }
-                1 => v["releaseDate"] = date(2023, 12, 15, p),
-                _ => {
-                    v["startDate"] = date(2024, 1, 15, p);
-                    if p % 2 == 0 {
-                        v["releaseDate"] = date(2026, 9, 30, 0);
-                    }
-                }
-            }
-            v
-        })
+        .map(|i| version_json(&state.base_url, catalog, i))
         .collect();
     Json(list).into_response()
 }

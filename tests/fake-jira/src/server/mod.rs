@@ -238,6 +238,20 @@ fn both_versions() -> Router<Shared> {
         ),
         ("/issue/{id_or_key}/watchers", get(activity::issue_watchers)),
         ("/issue/{id_or_key}/votes", get(activity::issue_votes)),
+        ("/version", post(writes::create_version)),
+        (
+            "/version/{version_id}",
+            get(writes::one_version)
+                .put(writes::one_version)
+                .delete(writes::one_version),
+        ),
+        ("/component", post(writes::create_component)),
+        (
+            "/component/{component_id}",
+            get(writes::one_component)
+                .put(writes::one_component)
+                .delete(writes::one_component),
+        ),
         ("/worklog/updated", get(children::worklogs_updated)),
         ("/worklog/list", post(children::worklog_list)),
     ] {

@@ -907,3 +907,349 @@ pub async fn one_worklog(
         }
     }
 }
+
+/// The project a version or component body names (`projectId` or `project` key).
+fn project_of(ds: &Dataset, map: &Map<String, Value>) -> Option<usize> {
+    let by_id = map.get("projectId").and_then(|v| match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    });
+    let by_key = map.get("project").and_then(Value::as_str);
+    ds.catalog
+        .projects
+        .iter()
+        .position(|p| Some(p.id) == by_id || by_key.is_some_and(|k| k.eq_ignore_ascii_case(&p.key)))
+}
+
+/// Sets the members of a version create or edit on `version` (of project `project`).
+fn version_fields(
+    ds: &Dataset,
+    project: usize,
+    map: &Map<String, Value>,
+    version: &mut crate::data::Version,
+    own: Option<usize>,
+) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let Some(name) = map.get("name") {
+        match name.as_str().map(str::trim) {
+            Some(n) if !n.is_empty() => {
+                let taken = ds.catalog.versions.iter().enumerate().any(|(i, (p, v))| {
+                    *p == project && !v.deleted && Some(i) != own && v.name.eq_ignore_ascii_case(n)
+                });
+                if taken {
+                    errors.insert(
+                        "name".into(),
+                        "A version with this name already exists in this project.".into(),
+                    );
+                }
+                version.name = n.to_string();
+            }
+            _ => {
+                errors.insert(
+                    "name".into(),
+                    "You must specify a valid version name".into(),
+                );
+            }
+        }
+    }
+    for (member, flag) in [
+        ("released", &mut version.released),
+        ("archived", &mut version.archived),
+    ] {
+        if let Some(v) = map.get(member) {
+            match v.as_bool() {
+                Some(b) => *flag = b,
+                None => {
+                    errors.insert(member.into(), format!("{member} must be a boolean"));
+                }
+            }
+        }
+    }
+    if let Some(d) = map.get("description") {
+        version.description = d.as_str().unwrap_or_default().to_string();
+    }
+    for (member, at) in [
+        ("startDate", &mut version.start_date),
+        ("releaseDate", &mut version.release_date),
+    ] {
+        if let Some(v) = map.get(member) {
+            match date(v) {
+                Ok(d) => *at = d,
+                Err(e) => {
+                    errors.insert(member.into(), e);
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// `POST /rest/api/3/version`: 201 with the version.
+pub async fn create_version(State(state): State<Shared>, body: Bytes) -> Response {
+    let map = match body_object(&body) {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    let outcome = state.change(|ds| {
+        let Some(project) = project_of(ds, &map) else {
+            return Err(FieldErrors::from([(
+                "project".to_string(),
+                "Project must be specified to create a version.".to_string(),
+            )]));
+        };
+        if map.get("name").is_none() {
+            return Err(FieldErrors::from([(
+                "name".to_string(),
+                "You must specify a valid version name".to_string(),
+            )]));
+        }
+        let id = ds.next_child_id.to_string();
+        let mut version = crate::data::Version {
+            id,
+            name: String::new(),
+            released: false,
+            archived: false,
+            description: String::new(),
+            start_date: None,
+            release_date: None,
+            deleted: false,
+        };
+        let errors = version_fields(ds, project, &map, &mut version, None);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        ds.next_child_id += 1;
+        ds.catalog.versions.push((project, version));
+        Ok(ds.catalog.versions.len() - 1)
+    });
+    match outcome {
+        Ok(index) => {
+            let ds = state.data();
+            (
+                StatusCode::CREATED,
+                Json(super::lists::version_json(
+                    &state.base_url,
+                    &ds.catalog,
+                    index,
+                )),
+            )
+                .into_response()
+        }
+        Err(errors) => field_errors(&errors),
+    }
+}
+
+/// `GET`, `PUT` and `DELETE /rest/api/3/version/{id}`.
+pub async fn one_version(
+    State(state): State<Shared>,
+    method: axum::http::Method,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let ds = state.data();
+    let Some(index) = ds
+        .catalog
+        .versions
+        .iter()
+        .position(|(_, v)| v.id == id && !v.deleted)
+    else {
+        return jira_error(
+            StatusCode::NOT_FOUND,
+            format!("Could not find version for id '{id}'"),
+        );
+    };
+    drop(ds);
+    match method {
+        axum::http::Method::GET => {}
+        axum::http::Method::PUT => {
+            let map = match body_object(&body) {
+                Ok(m) => m,
+                Err(e) => return e.into_response(),
+            };
+            let errors = state.change(|ds| {
+                let (project, mut version) = ds.catalog.versions[index].clone();
+                let errors = version_fields(ds, project, &map, &mut version, Some(index));
+                if errors.is_empty() {
+                    ds.catalog.versions[index].1 = version;
+                }
+                errors
+            });
+            if !errors.is_empty() {
+                return field_errors(&errors);
+            }
+        }
+        _ => {
+            state.change(|ds| ds.catalog.versions[index].1.deleted = true);
+            return StatusCode::NO_CONTENT.into_response();
+        }
+    }
+    let ds = state.data();
+    Json(super::lists::version_json(
+        &state.base_url,
+        &ds.catalog,
+        index,
+    ))
+    .into_response()
+}
+
+/// Sets the members of a component create or edit.
+fn component_fields(
+    ds: &Dataset,
+    project: usize,
+    map: &Map<String, Value>,
+    component: &mut crate::data::Component,
+    own: Option<usize>,
+    dialect: Deployment,
+) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let Some(name) = map.get("name") {
+        match name.as_str().map(str::trim) {
+            Some(n) if !n.is_empty() => {
+                let taken = ds.catalog.components.iter().enumerate().any(|(i, (p, c))| {
+                    *p == project && !c.deleted && Some(i) != own && c.name.eq_ignore_ascii_case(n)
+                });
+                if taken {
+                    errors.insert(
+                        "name".into(),
+                        "A component with this name already exists in this project.".into(),
+                    );
+                }
+                component.name = n.to_string();
+            }
+            _ => {
+                errors.insert(
+                    "name".into(),
+                    "The component name must not be empty.".into(),
+                );
+            }
+        }
+    }
+    if let Some(d) = map.get("description") {
+        component.description = d.as_str().unwrap_or_default().to_string();
+    }
+    let lead_member = match dialect {
+        Deployment::Cloud => "leadAccountId",
+        Deployment::Server => "leadUserName",
+    };
+    if let Some(lead) = map.get(lead_member) {
+        let member = match dialect {
+            Deployment::Cloud => "accountId",
+            Deployment::Server => "name",
+        };
+        match user(ds, &json!({ member: lead }), dialect) {
+            Ok(found) if lead.is_null() || found.is_some() => component.lead = found,
+            Ok(_) | Err(_) => {
+                errors.insert(lead_member.into(), "The user does not exist.".into());
+            }
+        }
+    }
+    errors
+}
+
+/// `POST /rest/api/3/component`: 201 with the component.
+pub async fn create_component(State(state): State<Shared>, body: Bytes) -> Response {
+    let map = match body_object(&body) {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    let dialect = state.config.deployment;
+    let outcome = state.change(|ds| {
+        let Some(project) = project_of(ds, &map) else {
+            return Err(FieldErrors::from([(
+                "project".to_string(),
+                "The project is required.".to_string(),
+            )]));
+        };
+        if map.get("name").is_none() {
+            return Err(FieldErrors::from([(
+                "name".to_string(),
+                "The component name must not be empty.".to_string(),
+            )]));
+        }
+        let mut component = crate::data::Component {
+            id: ds.next_child_id.to_string(),
+            name: String::new(),
+            description: String::new(),
+            lead: None,
+            deleted: false,
+        };
+        let errors = component_fields(ds, project, &map, &mut component, None, dialect);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        ds.next_child_id += 1;
+        ds.catalog.components.push((project, component));
+        Ok(ds.catalog.components.len() - 1)
+    });
+    match outcome {
+        Ok(index) => {
+            let ds = state.data();
+            (
+                StatusCode::CREATED,
+                Json(super::lists::component_json(
+                    &state.base_url,
+                    &ds.catalog,
+                    index,
+                )),
+            )
+                .into_response()
+        }
+        Err(errors) => field_errors(&errors),
+    }
+}
+
+/// `GET`, `PUT` and `DELETE /rest/api/3/component/{id}`.
+pub async fn one_component(
+    State(state): State<Shared>,
+    method: axum::http::Method,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let ds = state.data();
+    let Some(index) = ds
+        .catalog
+        .components
+        .iter()
+        .position(|(_, c)| c.id == id && !c.deleted)
+    else {
+        return jira_error(
+            StatusCode::NOT_FOUND,
+            format!("The component with id {id} does not exist."),
+        );
+    };
+    drop(ds);
+    let dialect = state.config.deployment;
+    match method {
+        axum::http::Method::GET => {}
+        axum::http::Method::PUT => {
+            let map = match body_object(&body) {
+                Ok(m) => m,
+                Err(e) => return e.into_response(),
+            };
+            let errors = state.change(|ds| {
+                let (project, mut component) = ds.catalog.components[index].clone();
+                let errors =
+                    component_fields(ds, project, &map, &mut component, Some(index), dialect);
+                if errors.is_empty() {
+                    ds.catalog.components[index].1 = component;
+                }
+                errors
+            });
+            if !errors.is_empty() {
+                return field_errors(&errors);
+            }
+        }
+        _ => {
+            state.change(|ds| ds.catalog.components[index].1.deleted = true);
+            return StatusCode::NO_CONTENT.into_response();
+        }
+    }
+    let ds = state.data();
+    Json(super::lists::component_json(
+        &state.base_url,
+        &ds.catalog,
+        index,
+    ))
+    .into_response()
+}
