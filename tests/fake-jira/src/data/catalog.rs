@@ -305,8 +305,8 @@ impl Catalog {
         let day = |y: i32, m: u32, d: u32, plus: usize| {
             NaiveDate::from_ymd_opt(y, m, d).map(|x| x + chrono::Duration::days(plus as i64))
         };
-        for project in 0..4 {
-            let (key, title) = (&projects[project].key, &projects[project].name);
+        for (project, p) in projects.iter().enumerate() {
+            let (key, title) = (&p.key, &p.name);
             for (j, name) in component_names.iter().enumerate() {
                 let id = 10100 + project * 10 + j;
                 components.push((
