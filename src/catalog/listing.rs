@@ -434,11 +434,21 @@ pub static ISSUE_LINK_TYPES: &[Column] = &[
 /// `issue_links`: the `issuelinks` field of each issue.
 pub static ISSUE_LINKS: &[Column] = per_issue![
     col!("id", Int8, "/id"),
-    col!("type_name", Text, "/type/name"),
+    col!("type_name", Text, "/type/name", writes Write::Field("type", Encode::Name)),
     col!("inward", Text, "/type/inward"),
     col!("outward", Text, "/type/outward"),
-    col!("inward_issue_key", Text, "/inwardIssue/key"),
-    col!("outward_issue_key", Text, "/outwardIssue/key"),
+    col!(
+        "inward_issue_key",
+        Text,
+        "/inwardIssue/key",
+        writes Write::Field("inwardIssue", Encode::Key)
+    ),
+    col!(
+        "outward_issue_key",
+        Text,
+        "/outwardIssue/key",
+        writes Write::Field("outwardIssue", Encode::Key)
+    ),
 ];
 
 /// `attachments`: the `attachment` field of each issue (metadata only).
@@ -468,7 +478,7 @@ pub static ISSUE_TRANSITIONS: &[Column] = per_issue![
 
 /// `watchers`: GET [`ISSUE_WATCHERS`](crate::jira::endpoints::ISSUE_WATCHERS) for each issue.
 pub static WATCHERS: &[Column] = per_issue![
-    col!("account_id", Text, "/accountId"),
+    col!("account_id", Text, "/accountId", writes Write::Field("accountId", Encode::Text)),
     col!("display_name", Text, "/displayName"),
     col!("active", Bool, "/active"),
 ];

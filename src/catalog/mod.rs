@@ -628,34 +628,26 @@ impl Entity {
         use crate::jira::endpoints as e;
         Some(match self {
             Entity::Issues => Writes {
-                create: e::ISSUE_CREATE,
                 bulk: Some(e::ISSUE_BULK),
-                one: e::ISSUE,
                 wrapped: true,
+                ..Writes::by_id(e::ISSUE_CREATE, e::ISSUE)
             },
-            Entity::Comments => Writes {
-                create: e::ISSUE_COMMENTS,
-                bulk: None,
-                one: e::ISSUE_COMMENT,
-                wrapped: false,
+            Entity::Comments => Writes::by_id(e::ISSUE_COMMENTS, e::ISSUE_COMMENT),
+            Entity::Worklogs => Writes::by_id(e::ISSUE_WORKLOGS, e::ISSUE_WORKLOG),
+            Entity::ProjectVersions => Writes::by_id(e::VERSION_CREATE, e::VERSION),
+            Entity::ProjectComponents => Writes::by_id(e::COMPONENT_CREATE, e::COMPONENT),
+            Entity::IssueLinks => Writes {
+                edits: false,
+                answers_id: false,
+                parent_fills: &["inwardIssue", "outwardIssue"],
+                ..Writes::by_id(e::ISSUE_LINK_CREATE, e::ISSUE_LINK)
             },
-            Entity::ProjectVersions => Writes {
-                create: e::VERSION_CREATE,
-                bulk: None,
-                one: e::VERSION,
-                wrapped: false,
-            },
-            Entity::ProjectComponents => Writes {
-                create: e::COMPONENT_CREATE,
-                bulk: None,
-                one: e::COMPONENT,
-                wrapped: false,
-            },
-            Entity::Worklogs => Writes {
-                create: e::ISSUE_WORKLOGS,
-                bulk: None,
-                one: e::ISSUE_WORKLOG,
-                wrapped: false,
+            Entity::Watchers => Writes {
+                identity: "account_id",
+                edits: false,
+                answers_id: false,
+                bare: Some("accountId"),
+                ..Writes::by_id(e::ISSUE_WATCHERS, e::ISSUE_WATCHER)
             },
             _ => return None,
         })

@@ -36,11 +36,48 @@ pub struct Writes {
     pub one: Endpoint,
     /// Whether a body holds the columns under `fields` (issues) or at its top level.
     pub wrapped: bool,
+    /// The column that identifies a row among its parent's (`id`; a watcher's `account_id`).
+    pub identity: &'static str,
+    /// Whether Jira edits a row in place (`PUT`); links and watchers are only added and
+    /// removed.
+    pub edits: bool,
+    /// Whether a create's answer names the row (links and watchers answer without it, so
+    /// RETURNING cannot read them back).
+    pub answers_id: bool,
+    /// Members that take the parent as `{"key": parent}` when the row does not set them, the
+    /// first missing one (a link's other side).
+    pub parent_fills: &'static [&'static str],
+    /// The field whose value alone is the body (a watcher's account id, a JSON string).
+    pub bare: Option<&'static str>,
 }
 
 impl Writes {
-    /// The body that sets `fields`.
-    pub fn body(&self, fields: Map<String, Json>) -> Json {
+    /// A resource whose rows are created, edited and deleted by id, answering with the row.
+    pub const fn by_id(create: Endpoint, one: Endpoint) -> Writes {
+        Writes {
+            create,
+            bulk: None,
+            one,
+            wrapped: false,
+            identity: "id",
+            edits: true,
+            answers_id: true,
+            parent_fills: &[],
+            bare: None,
+        }
+    }
+
+    /// The body that sets `fields` of a row of `parent`.
+    pub fn body(&self, mut fields: Map<String, Json>, parent: Option<&str>) -> Json {
+        if let (Some(member), Some(parent)) = (
+            self.parent_fills.iter().find(|m| !fields.contains_key(**m)),
+            parent,
+        ) {
+            fields.insert(member.to_string(), json!({ "key": parent }));
+        }
+        if let Some(field) = self.bare {
+            return fields.remove(field).unwrap_or(Json::Null);
+        }
         if self.wrapped {
             json!({ "fields": fields })
         } else {

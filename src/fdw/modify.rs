@@ -67,22 +67,27 @@ struct ModifyState {
     rows: std::cell::Cell<usize>,
 }
 
-/// The attribute index of the table's row identity: the issue's `id` (else its `key`), a
-/// child's `id`; and whether it is a numeric id.
+/// The attribute index of the table's row identity: the issue's `id` (else its `key`), the
+/// column the entity's writes name for others; and whether it is a numeric id.
 fn identity_of(def: &TableDef) -> Option<(usize, bool)> {
     let find = |rule: Rule| {
         def.columns
             .iter()
             .position(|c| c.is_some_and(|c| c.rule == rule))
     };
-    let named_id = def
-        .columns
+    if def.entity == Entity::Issues {
+        return find(Rule::Id)
+            .map(|i| (i, true))
+            .or_else(|| find(Rule::Key).map(|i| (i, false)));
+    }
+    let name = def.entity.writes()?.identity;
+    def.columns
         .iter()
-        .position(|c| c.is_some_and(|c| c.name == "id" && c.ty == catalog::PgType::Int8));
-    find(Rule::Id)
-        .or(named_id)
-        .map(|i| (i, true))
-        .or_else(|| find(Rule::Key).map(|i| (i, false)))
+        .position(|c| c.is_some_and(|c| c.name == name))
+        .map(|i| {
+            let numeric = def.columns[i].is_some_and(|c| c.ty == catalog::PgType::Int8);
+            (i, numeric)
+        })
 }
 
 /// The attribute index of a child table's parent column (a comment's `issue_key`).
@@ -336,6 +341,24 @@ pub unsafe extern "C-unwind" fn plan_foreign_modify(
         check(&def, config.read_only, &attnums).or_raise();
         let returning = !(*plan).returningLists.is_null()
             && !pg_sys::list_nth((*plan).returningLists, subplan_index).is_null();
+        if let Some(writes) = def.entity.writes() {
+            let name = def.entity.name();
+            if operation == pg_sys::CmdType::CMD_UPDATE && !writes.edits {
+                raise(Error::Definition {
+                    message: format!("Jira's {name} cannot be edited, only added and deleted"),
+                    hint: Some("DELETE the row and INSERT the one you want.".into()),
+                });
+            }
+            if returning && !writes.answers_id && operation != pg_sys::CmdType::CMD_DELETE {
+                raise(Error::Definition {
+                    message: format!("RETURNING is not available for {name}"),
+                    hint: Some(
+                        "Jira's answer to a create does not name the row; SELECT it afterwards."
+                            .into(),
+                    ),
+                });
+            }
+        }
         let deployment = config.deployment.or_else(|| {
             Client::shared(&config)
                 .ok()
@@ -667,9 +690,18 @@ pub unsafe extern "C-unwind" fn exec_foreign_insert(
         let created = wait(state.client.change(
             Method::POST,
             &path,
-            Some(&state.writes.body(change.fields)),
+            Some(&state.writes.body(change.fields, change.parent.as_deref())),
         ));
-        let Some(id) = id_text(created.get("id")) else {
+        let id = id_text(created.get("id"));
+        if !state.writes.answers_id {
+            ledger::record(format!(
+                "created {} of {}",
+                state.def.entity.name(),
+                change.parent.as_deref().unwrap_or("?")
+            ));
+            return slot;
+        }
+        let Some(id) = id else {
             raise(Error::Connection(format!(
                 "Jira's answer to a create of its {} has no id",
                 state.def.entity.name()
@@ -739,7 +771,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_batch_insert(
         for i in 0..count {
             let values = row_values(state, *slots.add(i)).or_raise();
             let change = catalog::change(&values, deployment).or_raise();
-            updates.push(state.writes.body(change.fields));
+            updates.push(state.writes.body(change.fields, None));
         }
         let first = state.rows.get();
         state.rows.set(first + count);
@@ -837,11 +869,11 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
             let path = state
                 .path(state.writes.one, parent.as_deref(), Some(&id))
                 .or_raise();
-            wait(
-                state
-                    .client
-                    .change(Method::PUT, &path, Some(&state.writes.body(change.fields))),
-            );
+            wait(state.client.change(
+                Method::PUT,
+                &path,
+                Some(&state.writes.body(change.fields, None)),
+            ));
             ledger::record(format!("edited {}", state.describe(&id, parent.as_deref())));
         }
         if let Some(status) = &change.status {

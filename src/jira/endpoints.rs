@@ -284,6 +284,17 @@ pub const COMPONENT_CREATE: Endpoint =
 /// One project component (`{id}`).
 pub const COMPONENT: Endpoint =
     Endpoint::both("/rest/api/3/component/{id}", "/rest/api/2/component/{id}");
+/// `POST`: links two issues (Jira answers without the link's id).
+pub const ISSUE_LINK_CREATE: Endpoint =
+    Endpoint::both("/rest/api/3/issueLink", "/rest/api/2/issueLink");
+/// One issue link (`{id}`): `DELETE` removes it from both issues.
+pub const ISSUE_LINK: Endpoint =
+    Endpoint::both("/rest/api/3/issueLink/{id}", "/rest/api/2/issueLink/{id}");
+/// One watcher of an issue (`{}` the issue, `{id}` the account id; Data Center: the user name).
+pub const ISSUE_WATCHER: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}/watchers?accountId={id}",
+    "/rest/api/2/issue/{}/watchers?username={id}",
+);
 /// One comment of an issue (`{}` the issue, `{id}` the comment).
 pub const ISSUE_COMMENT: Endpoint = Endpoint::both(
     "/rest/api/3/issue/{}/comment/{id}",

@@ -43,6 +43,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_links_and_watchers_round_trip() {
+        crate::e2e::writes::links_and_watchers_round_trip();
+    }
+
+    #[pg_test]
     fn writes_on_data_center() {
         crate::e2e::writes::data_center_writes();
     }

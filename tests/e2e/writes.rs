@@ -579,3 +579,93 @@ pub fn versions_and_components_round_trip() {
     ));
     assert_eq!(left, 0);
 }
+
+/// Issue links and watchers: added and removed, never edited.
+pub fn links_and_watchers_round_trip() {
+    let fake = Fake::start(6, 60);
+    fake.install("w10", TOKEN);
+    Spi::run(
+        "CREATE FOREIGN TABLE w10_links (issue_key text, id bigint, type_name text, \
+             inward_issue_key text, outward_issue_key text) SERVER w10 OPTIONS (entity 'issue_links'); \
+         CREATE FOREIGN TABLE w10_watchers (issue_key text, account_id text, display_name text) \
+             SERVER w10 OPTIONS (entity 'watchers')",
+    )
+    .unwrap();
+    fake.clear_requests();
+    Spi::run(
+        "INSERT INTO w10_links (issue_key, type_name, outward_issue_key) VALUES ('ALPHA-1', 'Blocks', 'BETA-1')",
+    )
+    .unwrap();
+    let posts = sent(&fake, "POST", "/rest/api/3/issueLink");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(
+        posts[0].1,
+        serde_json::json!({"type": {"name": "Blocks"}, "outwardIssue": {"key": "BETA-1"}, "inwardIssue": {"key": "ALPHA-1"}})
+    );
+    let id: i64 = one(
+        "SELECT id FROM w10_links WHERE issue_key = 'ALPHA-1' AND outward_issue_key = 'BETA-1' AND type_name = 'Blocks'",
+    );
+    let other: i64 = one(&format!(
+        "SELECT count(*) FROM w10_links WHERE issue_key = 'BETA-1' AND inward_issue_key = 'ALPHA-1' AND id = {id}"
+    ));
+    assert_eq!(other, 1);
+    let err = error_of(&format!(
+        "UPDATE w10_links SET type_name = 'Cloners' WHERE id = {id}"
+    ));
+    assert!(
+        err.contains("cannot be edited, only added and deleted"),
+        "{err}"
+    );
+    let err = error_of(
+        "INSERT INTO w10_links (issue_key, type_name, inward_issue_key) VALUES ('ALPHA-1', 'Blocks', 'SET-1') RETURNING id",
+    );
+    assert!(
+        err.contains("RETURNING is not available for issue_links"),
+        "{err}"
+    );
+    Spi::run(&format!(
+        "DELETE FROM w10_links WHERE issue_key = 'ALPHA-1' AND id = {id}"
+    ))
+    .unwrap();
+    assert_eq!(
+        sent(&fake, "DELETE", &format!("/rest/api/3/issueLink/{id}")).len(),
+        1
+    );
+    let gone: i64 = one(&format!("SELECT count(*) FROM w10_links WHERE id = {id}"));
+    assert_eq!(gone, 0);
+
+    let someone: String =
+        one("SELECT account_id FROM w10_watchers WHERE issue_key <> 'OPS-1' LIMIT 1");
+    Spi::run(&format!(
+        "DELETE FROM w10_watchers WHERE issue_key = 'OPS-1' AND account_id = '{someone}'"
+    ))
+    .unwrap();
+    fake.clear_requests();
+    Spi::run(&format!(
+        "INSERT INTO w10_watchers (issue_key, account_id) VALUES ('OPS-1', '{someone}')"
+    ))
+    .unwrap();
+    let posts = sent(&fake, "POST", "/rest/api/3/issue/OPS-1/watchers");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].1, serde_json::json!(someone));
+    let watching: i64 = one(&format!(
+        "SELECT count(*) FROM w10_watchers WHERE issue_key = 'OPS-1' AND account_id = '{someone}'"
+    ));
+    assert_eq!(watching, 1);
+    Spi::run(&format!(
+        "DELETE FROM w10_watchers WHERE issue_key = 'OPS-1' AND account_id = '{someone}'"
+    ))
+    .unwrap();
+    let deletes: Vec<Value> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] == "DELETE")
+        .collect();
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0]["path"], "/rest/api/3/issue/OPS-1/watchers");
+    assert_eq!(deletes[0]["query"], format!("accountId={someone}"));
+    let watching: i64 = one(&format!(
+        "SELECT count(*) FROM w10_watchers WHERE issue_key = 'OPS-1' AND account_id = '{someone}'"
+    ));
+    assert_eq!(watching, 0);
+}

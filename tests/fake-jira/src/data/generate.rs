@@ -206,6 +206,7 @@ fn build_issue(
         written: false,
         comments: None,
         worklogs: None,
+        watchers: None,
     }
 }
 

@@ -149,6 +149,9 @@ fn distinct_users(rng: &mut ChaCha8Rng, catalog: &Catalog, count: u32) -> Vec<us
 
 /// The watchers of an issue: exactly its `watches.watchCount` users, never the caller.
 pub fn watchers(seed: u64, catalog: &Catalog, issue: &Issue) -> Vec<usize> {
+    if let Some(changed) = &issue.watchers {
+        return changed.clone();
+    }
     distinct_users(&mut rng_for(seed, issue, 4), catalog, issue.watch_count)
 }
 

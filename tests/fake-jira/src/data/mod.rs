@@ -238,6 +238,8 @@ pub struct Issue {
     pub comments: Option<Vec<children::Comment>>,
     /// The worklogs once a client changed any (then `time_spent` is their sum).
     pub worklogs: Option<Vec<children::Worklog>>,
+    /// The watchers once a client changed them (indices into [`Catalog::users`]).
+    pub watchers: Option<Vec<usize>>,
 }
 
 /// The whole data set of one instance.

@@ -236,7 +236,14 @@ fn both_versions() -> Router<Shared> {
             "/issue/{id_or_key}/transitions",
             get(activity::transitions).post(writes::transition_issue),
         ),
-        ("/issue/{id_or_key}/watchers", get(activity::issue_watchers)),
+        (
+            "/issue/{id_or_key}/watchers",
+            get(activity::issue_watchers)
+                .post(writes::add_watcher)
+                .delete(writes::remove_watcher),
+        ),
+        ("/issueLink", post(writes::create_link)),
+        ("/issueLink/{link_id}", delete(writes::delete_link)),
         ("/issue/{id_or_key}/votes", get(activity::issue_votes)),
         ("/version", post(writes::create_version)),
         (

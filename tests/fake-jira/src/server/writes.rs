@@ -351,6 +351,7 @@ fn create(
         written: true,
         comments: None,
         worklogs: None,
+        watchers: None,
     };
     let mut rest = fields.clone();
     rest.remove("project");
@@ -1252,4 +1253,156 @@ pub async fn one_component(
         index,
     ))
     .into_response()
+}
+
+/// `POST /rest/api/3/issueLink`: `{"type": {"name"|"id"}, "inwardIssue": {"key"|"id"},
+/// "outwardIssue": {...}}`; 201 with no body, as Jira answers.
+pub async fn create_link(State(state): State<Shared>, body: Bytes) -> Response {
+    let map = match body_object(&body) {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    let outcome = state.change(|ds| {
+        let kind = map.get("type").and_then(|t| {
+            crate::data::links::LINK_TYPES.iter().position(|l| {
+                t.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(l.name))
+                    || t.get("id").and_then(Value::as_str) == Some(l.id)
+            })
+        });
+        let Some(kind) = kind else {
+            return Err("No issue link type with name or id given.".to_string());
+        };
+        let side = |member: &str| {
+            let v = map.get(member)?;
+            let key = v.get("key").and_then(Value::as_str);
+            let id = v.get("id").and_then(Value::as_str);
+            ds.issues.iter().position(|i| {
+                !i.deleted
+                    && (key.is_some_and(|k| k.eq_ignore_ascii_case(&i.key))
+                        || id.is_some_and(|d| d == i.id.to_string()))
+            })
+        };
+        let (Some(inward), Some(outward)) = (side("inwardIssue"), side("outwardIssue")) else {
+            return Err(
+                "Issue does not exist or you do not have permission to see it.".to_string(),
+            );
+        };
+        let id = ds.next_child_id.to_string();
+        ds.next_child_id += 1;
+        ds.links.push(crate::data::links::IssueLink {
+            id,
+            link_type: kind,
+            inward,
+            outward,
+        });
+        let at = ds.links.len() - 1;
+        ds.issues[inward].links.push(at);
+        if outward != inward {
+            ds.issues[outward].links.push(at);
+        }
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => StatusCode::CREATED.into_response(),
+        Err(message) => bad_request(message),
+    }
+}
+
+/// `DELETE /rest/api/3/issueLink/{linkId}`: 204; both issues lose it.
+pub async fn delete_link(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let found = state.change(|ds| {
+        let at = ds.links.iter().position(|l| l.id == id)?;
+        let mut removed = false;
+        for issue in &mut ds.issues {
+            let before = issue.links.len();
+            issue.links.retain(|&l| l != at);
+            removed |= issue.links.len() != before;
+        }
+        removed.then_some(())
+    });
+    match found {
+        Some(()) => StatusCode::NO_CONTENT.into_response(),
+        None => jira_error(
+            StatusCode::NOT_FOUND,
+            format!("No issue link with id '{id}' exists."),
+        ),
+    }
+}
+
+/// The issue's watchers as they stand.
+fn watchers_now(state: &Shared, index: usize) -> Vec<usize> {
+    let ds = state.data();
+    crate::data::history::watchers(state.config.seed, &ds.catalog, &ds.issues[index])
+}
+
+/// `POST /rest/api/3/issue/{idOrKey}/watchers`: the body is the account id (a JSON string;
+/// Data Center: the user name); 204.
+pub async fn add_watcher(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let dialect = state.config.deployment;
+    let member = match dialect {
+        Deployment::Cloud => "accountId",
+        Deployment::Server => "name",
+    };
+    let named = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::String(s)) => s,
+        _ => return bad_request("The watcher must be given as a JSON string."),
+    };
+    let ds = state.data();
+    let user = match user(&ds, &json!({ member: named }), dialect) {
+        Ok(Some(u)) => u,
+        _ => return bad_request(format!("The user \"{named}\" does not exist.")),
+    };
+    drop(ds);
+    let mut list = watchers_now(&state, index);
+    if !list.contains(&user) {
+        list.push(user);
+    }
+    state.change(|ds| {
+        let issue = &mut ds.issues[index];
+        issue.watch_count = list.len() as u32;
+        issue.watchers = Some(list);
+    });
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `DELETE /rest/api/3/issue/{idOrKey}/watchers?accountId=` (Data Center: `username=`); 204.
+pub async fn remove_watcher(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let dialect = state.config.deployment;
+    let (param, member) = match dialect {
+        Deployment::Cloud => ("accountId", "accountId"),
+        Deployment::Server => ("username", "name"),
+    };
+    let pairs = params::pairs(q.as_deref());
+    let Some(named) = params::last(&pairs, param) else {
+        return bad_request(format!("The {param} parameter is required."));
+    };
+    let ds = state.data();
+    let Ok(Some(user)) = user(&ds, &json!({ member: named }), dialect) else {
+        return bad_request(format!("The user \"{named}\" does not exist."));
+    };
+    drop(ds);
+    let mut list = watchers_now(&state, index);
+    list.retain(|&u| u != user);
+    state.change(|ds| {
+        let issue = &mut ds.issues[index];
+        issue.watch_count = list.len() as u32;
+        issue.watchers = Some(list);
+    });
+    StatusCode::NO_CONTENT.into_response()
 }
