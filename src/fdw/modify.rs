@@ -65,6 +65,8 @@ struct ModifyState {
     batch_size: u32,
     /// Rows sent so far by this statement, to number a failed row.
     rows: std::cell::Cell<usize>,
+    /// Requests made, for EXPLAIN ANALYZE.
+    requests: std::cell::Cell<u64>,
 }
 
 /// The attribute index of the table's row identity: the issue's `id` (else its `key`), the
@@ -474,6 +476,7 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
             delete_subtasks: config.delete_subtasks,
             batch_size: config.batch_size,
             rows: std::cell::Cell::new(0),
+            requests: std::cell::Cell::new(0),
         };
         let stored = PgMemoryContexts::CurrentMemoryContext.leak_and_drop_on_delete(state);
         (*rinfo).ri_FdwState = stored as *mut std::ffi::c_void;
@@ -565,6 +568,11 @@ impl ModifyState {
         wait(self.client.deployment())
     }
 
+    /// Counts a request about to be made.
+    fn count(&self, n: u64) {
+        self.requests.set(self.requests.get() + n);
+    }
+
     /// The path of `endpoint` on the site, with the row's parent and id filled in.
     fn path(
         &self,
@@ -599,6 +607,7 @@ impl ModifyState {
     /// Takes the transition that leads the issue to the wanted status.
     fn transition(&self, issue: &str, (wanted, by_id): &(String, bool)) -> Result<()> {
         let path = self.path(endpoints::ISSUE_TRANSITIONS, Some(issue), None)?;
+        self.count(2);
         let offered = wait(self.client.get_json(&path));
         let id = catalog::transition_to(&offered, wanted, *by_id)?;
         wait(self.client.change(
@@ -623,11 +632,13 @@ impl ModifyState {
         let columns: Vec<&Column> = self.def.columns.iter().flatten().copied().collect();
         let mut row = if self.def.entity == Entity::Issues {
             let fields = fields_for(&columns);
+            self.count(1);
             wait(issues_by_ids(&self.client, &[id.to_string()], &fields))
                 .into_iter()
                 .next()
         } else {
             let path = self.path(self.writes.one, parent, Some(id))?;
+            self.count(1);
             Some(wait(self.client.get_json(&path)))
         }
         .ok_or_else(|| {
@@ -687,6 +698,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_insert(
         let path = state
             .path(state.writes.create, parent.as_deref(), None)
             .or_raise();
+        state.count(1);
         let created = wait(state.client.change(
             Method::POST,
             &path,
@@ -781,6 +793,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_batch_insert(
             ))
         };
         let path = state.path(bulk, None, None).or_raise();
+        state.count(1);
         let answer = wait_result(state.client.change(
             Method::POST,
             &path,
@@ -869,6 +882,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
             let path = state
                 .path(state.writes.one, parent.as_deref(), Some(&id))
                 .or_raise();
+            state.count(1);
             wait(state.client.change(
                 Method::PUT,
                 &path,
@@ -912,6 +926,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_delete(
         if state.def.entity == Entity::Issues {
             path = format!("{path}?deleteSubtasks={}", state.delete_subtasks);
         }
+        state.count(1);
         wait(state.client.change(Method::DELETE, &path, None));
         ledger::record(format!(
             "deleted {}",
@@ -929,7 +944,7 @@ pub unsafe extern "C-unwind" fn end_foreign_modify(
 ) {
 }
 
-/// ExplainForeignModify: the Jira request each row makes.
+/// ExplainForeignModify: the Jira request each row makes; with ANALYZE, how many were made.
 #[pgrx::pg_guard]
 pub unsafe extern "C-unwind" fn explain_foreign_modify(
     _mtstate: *mut pg_sys::ModifyTableState,
@@ -966,6 +981,15 @@ pub unsafe extern "C-unwind" fn explain_foreign_modify(
         ));
     }
     super::explain::property("Jira Request", &requests.join(", "), es);
+    // SAFETY: es is the ExplainState; ri_FdwState is null or the ModifyState of
+    // begin_foreign_modify, alive until the executor ends, after EXPLAIN printed the plan.
+    unsafe {
+        let state = (*rinfo).ri_FdwState as *const ModifyState;
+        if (*es).analyze && !state.is_null() {
+            let made = (*state).requests.get().to_string();
+            super::explain::property("Jira Requests", &made, es);
+        }
+    }
 }
 
 /// What a transaction sent to Jira, so that a rollback can say what Jira kept.

@@ -124,6 +124,17 @@ pub fn insert_update_delete_round_trips() {
     let still: i64 = one("SELECT count(*) FROM w1_issues WHERE key = 'OPS-1'");
     assert_eq!(still, 1);
 
+    // EXPLAIN ANALYZE counts the requests the changes made (the scan's are its own).
+    let analyzed = texts(
+        "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) \
+         UPDATE w1_issues SET summary = 'Twice' WHERE key IN ('ALPHA-1', 'ALPHA-2')",
+    )
+    .join("\n");
+    assert!(
+        analyzed.contains("Jira Request: PUT /rest/api/3/issue/{id}")
+            && analyzed.contains("Jira Requests: 2"),
+        "{analyzed}"
+    );
     // DELETE removes the issue.
     fake.clear_requests();
     Spi::run(&format!("DELETE FROM w1_issues WHERE key = '{key}'")).unwrap();
