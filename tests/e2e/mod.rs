@@ -48,6 +48,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_without_permission_are_jiras_403() {
+        crate::e2e::writes::writes_without_permission();
+    }
+
+    #[pg_test]
     fn writes_on_data_center() {
         crate::e2e::writes::data_center_writes();
     }

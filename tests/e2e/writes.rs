@@ -145,6 +145,25 @@ pub fn insert_update_delete_round_trips() {
     assert_eq!(gone, 0);
 }
 
+/// A role Jira lets read but not change: its writes are Jira's 403, and the session goes on.
+pub fn writes_without_permission() {
+    let fake = Fake::start(4, 61);
+    fake.install("w11", "tok-READONLY");
+    let n: i64 = one("SELECT count(*) FROM w11_issues");
+    assert_eq!(n, 4);
+    let err = error_of(
+        "INSERT INTO w11_issues (project_key, issue_type_name, summary) VALUES ('OPS', 'Bug', 'no')",
+    );
+    assert!(
+        err.contains("Jira answered HTTP 403") && err.contains("permission"),
+        "{err}"
+    );
+    let err = error_of("UPDATE w11_issues SET summary = 'no' WHERE key = 'ALPHA-1'");
+    assert!(err.contains("Jira answered HTTP 403"), "{err}");
+    let summary: String = one("SELECT summary FROM w11_issues WHERE key = 'ALPHA-1'");
+    assert_ne!(summary, "no");
+}
+
 pub fn what_cannot_be_written_is_refused_before_sending() {
     let fake = Fake::start(5, 52);
     fake.install("w2", TOKEN);

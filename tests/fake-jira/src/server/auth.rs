@@ -17,11 +17,18 @@ pub enum Auth {
     Anonymous,
 }
 
-/// Classifies the request's `Authorization` header.
-pub fn check(headers: &HeaderMap, config: &Config) -> Auth {
-    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
-        return Auth::Anonymous;
-    };
+/// An API token of the default user whose role may read but not change anything: writes
+/// with it answer 403, as Jira answers a user without the permission.
+pub const READ_ONLY_TOKEN: &str = "tok-READONLY";
+
+/// Whether the request authenticates with [`READ_ONLY_TOKEN`].
+pub fn read_only(headers: &HeaderMap, config: &Config) -> bool {
+    basic(headers).is_some_and(|(user, secret)| user == config.user && secret == READ_ONLY_TOKEN)
+}
+
+/// The user and secret of a Basic `Authorization` header.
+fn basic(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(axum::http::header::AUTHORIZATION)?;
     let decoded = value
         .to_str()
         .ok()
@@ -30,10 +37,22 @@ pub fn check(headers: &HeaderMap, config: &Config) -> Auth {
             scheme.eq_ignore_ascii_case("basic").then_some(rest.trim())
         })
         .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
-        .and_then(|bytes| String::from_utf8(bytes).ok());
-    match decoded.as_deref().and_then(|s| s.split_once(':')) {
+        .and_then(|bytes| String::from_utf8(bytes).ok())?;
+    let (user, secret) = decoded.split_once(':')?;
+    Some((user.to_string(), secret.to_string()))
+}
+
+/// Classifies the request's `Authorization` header.
+pub fn check(headers: &HeaderMap, config: &Config) -> Auth {
+    if !headers.contains_key(axum::http::header::AUTHORIZATION) {
+        return Auth::Anonymous;
+    }
+    match basic(headers) {
         Some((user, secret))
-            if user == config.user && (secret == config.token || secret == config.password) =>
+            if user == config.user
+                && (secret == config.token
+                    || secret == config.password
+                    || secret == READ_ONLY_TOKEN) =>
         {
             Auth::Valid
         }

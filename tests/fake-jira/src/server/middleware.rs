@@ -5,7 +5,7 @@ use super::auth::{self, Auth, Verdict};
 use super::connection::ConnectionId;
 use super::errors::{jira_error, NOT_AUTHENTICATED};
 use super::faults::{non_json_response, Fault, FaultKind};
-use super::log::LogEntry;
+use super::log::{api_path, LogEntry};
 use super::Shared;
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
@@ -120,6 +120,15 @@ pub async fn rest_layer(State(state): State<Shared>, request: Request, next: Nex
                     }
                     r
                 }
+                Verdict::Pass(_)
+                    if auth::read_only(&parts.headers, &state.config)
+                        && changes(&parts.method, &path) =>
+                {
+                    jira_error(
+                        StatusCode::FORBIDDEN,
+                        "You do not have permission to make this change.",
+                    )
+                }
                 Verdict::Pass(auth) => {
                     parts.extensions.insert(auth);
                     next.run(Request::from_parts(parts, body)).await
@@ -150,6 +159,20 @@ fn reset(response: Response) -> Response {
         ))
     });
     Response::from_parts(parts, Body::from_stream(broken))
+}
+
+/// Whether a request changes Jira (searches and lookups by POST only read).
+fn changes(method: &axum::http::Method, path: &str) -> bool {
+    let reads = [
+        "/rest/api/3/search/jql",
+        "/rest/api/3/search/approximate-count",
+        "/rest/api/2/search",
+        "/rest/api/3/issue/bulkfetch",
+        "/rest/api/3/worklog/list",
+        "/rest/api/2/worklog/list",
+        "/rest/auth/1/session",
+    ];
+    *method != axum::http::Method::GET && !reads.contains(&api_path(path))
 }
 
 /// Keeps the status and headers but cuts the body in half.
