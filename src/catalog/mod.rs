@@ -642,6 +642,11 @@ impl Entity {
                 parent_fills: &["inwardIssue", "outwardIssue"],
                 ..Writes::by_id(e::ISSUE_LINK_CREATE, e::ISSUE_LINK)
             },
+            Entity::Attachments => Writes {
+                edits: false,
+                inserts: false,
+                ..Writes::by_id(e::ISSUE_ATTACH, e::ATTACHMENT)
+            },
             Entity::Watchers => Writes {
                 identity: "account_id",
                 edits: false,

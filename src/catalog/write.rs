@@ -49,6 +49,9 @@ pub struct Writes {
     pub parent_fills: &'static [&'static str],
     /// The field whose value alone is the body (a watcher's account id, a JSON string).
     pub bare: Option<&'static str>,
+    /// Whether rows are created with INSERT (attachments are uploaded with
+    /// `jira_fdw.add_attachment`).
+    pub inserts: bool,
 }
 
 impl Writes {
@@ -64,6 +67,7 @@ impl Writes {
             answers_id: true,
             parent_fills: &[],
             bare: None,
+            inserts: true,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The Postgres side: handler, validator, planner and executor callbacks, EXPLAIN. Everything
 //! here is a thin layer over the pure core; every `unsafe` block says why it is sound.
 
+mod attach;
 mod comments;
 mod custom_fields;
 mod datum;

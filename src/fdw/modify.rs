@@ -340,11 +340,19 @@ pub unsafe extern "C-unwind" fn plan_foreign_modify(
         let def = table::load((*rte).relid, table::current_user()).or_raise();
         let config = table::connection_config(&def).or_raise();
         let attnums = target_attnums(root, rte, operation);
-        check(&def, config.read_only, &attnums).or_raise();
         let returning = !(*plan).returningLists.is_null()
             && !pg_sys::list_nth((*plan).returningLists, subplan_index).is_null();
         if let Some(writes) = def.entity.writes() {
             let name = def.entity.name();
+            if operation == pg_sys::CmdType::CMD_INSERT && !writes.inserts {
+                raise(Error::Definition {
+                    message: format!("rows of Jira's {name} are not created with INSERT"),
+                    hint: Some(
+                        "Upload a file with jira_fdw.add_attachment(server, issue_key, filename, content)."
+                            .into(),
+                    ),
+                });
+            }
             if operation == pg_sys::CmdType::CMD_UPDATE && !writes.edits {
                 raise(Error::Definition {
                     message: format!("Jira's {name} cannot be edited, only added and deleted"),
@@ -361,6 +369,7 @@ pub unsafe extern "C-unwind" fn plan_foreign_modify(
                 });
             }
         }
+        check(&def, config.read_only, &attnums).or_raise();
         let deployment = config.deployment.or_else(|| {
             Client::shared(&config)
                 .ok()

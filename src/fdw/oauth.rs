@@ -165,6 +165,7 @@ REVOKE EXECUTE ON FUNCTION get_oauth_authorization_url(text, text, text, text) F
 REVOKE EXECUTE ON FUNCTION get_oauth_access_token(text, text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION refresh_oauth_access_token(text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION refresh_custom_fields(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION add_attachment(text, text, text, bytea) FROM PUBLIC;
 "#,
     name = "jira_fdw_function_privileges",
     finalize

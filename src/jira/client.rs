@@ -50,6 +50,17 @@ enum Attempt {
     Retry { after: Option<Duration>, why: Error },
 }
 
+/// What a request sends.
+#[derive(Clone, Copy)]
+enum Payload<'a> {
+    /// Nothing.
+    Empty,
+    /// A JSON body.
+    Json(&'a Value),
+    /// One file as `multipart/form-data` field `file` (Jira's attachment upload).
+    File(&'a str, &'a [u8]),
+}
+
 /// Whether a request may be sent again when its first attempt's fate is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Repeat {
@@ -156,26 +167,39 @@ impl Client {
     /// `POST path` with a JSON body, answering Jira's JSON. Only used for reads (search, bulk
     /// fetch), which are safe to repeat, so broken answers are retried.
     pub async fn post_json(&self, path: &str, body: &Value) -> Result<Value> {
-        self.request(Method::POST, path, Some(body), Repeat::Safe)
+        self.request(Method::POST, path, Payload::Json(body), Repeat::Safe)
             .await
     }
 
     /// `GET path`, answering Jira's JSON.
     pub async fn get_json(&self, path: &str) -> Result<Value> {
-        self.request(Method::GET, path, None, Repeat::Safe).await
+        self.request(Method::GET, path, Payload::Empty, Repeat::Safe)
+            .await
     }
 
     /// A request that changes Jira (`POST`, `PUT`, `DELETE`), answering Jira's JSON (null for
     /// an empty answer such as 204's). It is never sent again once it may have reached Jira.
     pub async fn change(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value> {
-        self.request(method, path, body, Repeat::Once).await
+        let payload = body.map_or(Payload::Empty, Payload::Json);
+        self.request(method, path, payload, Repeat::Once).await
+    }
+
+    /// Uploads one file to `path` (`POST`, multipart), as a change.
+    pub async fn upload(&self, path: &str, filename: &str, content: &[u8]) -> Result<Value> {
+        self.request(
+            Method::POST,
+            path,
+            Payload::File(filename, content),
+            Repeat::Once,
+        )
+        .await
     }
 
     async fn request(
         &self,
         method: Method,
         path: &str,
-        body: Option<&Value>,
+        payload: Payload<'_>,
         repeat: Repeat,
     ) -> Result<Value> {
         let site_url = Self::url(&self.base, path)?;
@@ -195,9 +219,18 @@ impl Client {
             for (name, value) in &prepared.headers {
                 builder = builder.header(*name, value);
             }
-            if let Some(body) = body {
-                builder = builder.json(body);
-            }
+            builder = match payload {
+                Payload::Empty => builder,
+                Payload::Json(body) => builder.json(body),
+                Payload::File(filename, content) => {
+                    let part = reqwest::multipart::Part::bytes(content.to_vec())
+                        .file_name(filename.to_string());
+                    // Jira refuses uploads without it (its XSRF check).
+                    builder
+                        .header("X-Atlassian-Token", "no-check")
+                        .multipart(reqwest::multipart::Form::new().part("file", part))
+                }
+            };
             match self.attempt(builder, &what, repeat).await {
                 Ok(Attempt::Done(value)) => return Ok(value),
                 Ok(Attempt::Retry { after, why }) => {

@@ -295,6 +295,14 @@ pub const ISSUE_WATCHER: Endpoint = Endpoint::both(
     "/rest/api/3/issue/{}/watchers?accountId={id}",
     "/rest/api/2/issue/{}/watchers?username={id}",
 );
+/// `POST` (multipart): attaches files to an issue (`{}` its key).
+pub const ISSUE_ATTACH: Endpoint = Endpoint::both(
+    "/rest/api/3/issue/{}/attachments",
+    "/rest/api/2/issue/{}/attachments",
+);
+/// One attachment (`{id}`): `DELETE` removes it.
+pub const ATTACHMENT: Endpoint =
+    Endpoint::both("/rest/api/3/attachment/{id}", "/rest/api/2/attachment/{id}");
 /// One comment of an issue (`{}` the issue, `{id}` the comment).
 pub const ISSUE_COMMENT: Endpoint = Endpoint::both(
     "/rest/api/3/issue/{}/comment/{id}",

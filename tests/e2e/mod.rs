@@ -53,6 +53,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_attachments_are_uploaded_and_deleted() {
+        crate::e2e::writes::attachments_are_uploaded_and_deleted();
+    }
+
+    #[pg_test]
     fn writes_on_data_center() {
         crate::e2e::writes::data_center_writes();
     }

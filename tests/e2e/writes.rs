@@ -699,3 +699,51 @@ pub fn links_and_watchers_round_trip() {
     ));
     assert_eq!(watching, 0);
 }
+
+/// Attachments: uploaded with `jira_fdw.add_attachment`, removed with DELETE.
+pub fn attachments_are_uploaded_and_deleted() {
+    let fake = Fake::start(4, 62);
+    fake.install("w12", TOKEN);
+    Spi::run(
+        "CREATE FOREIGN TABLE w12_attachments (issue_key text, id bigint, filename text, size bigint, \
+         mime_type text) SERVER w12 OPTIONS (entity 'attachments')",
+    )
+    .unwrap();
+    fake.clear_requests();
+    let id: i64 = one(
+        "SELECT jira_fdw.add_attachment('w12', 'ALPHA-1', 'notes.txt', convert_to('hello, jira', 'UTF8'))",
+    );
+    let uploads: Vec<Value> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r["path"] == "/rest/api/3/issue/ALPHA-1/attachments")
+        .collect();
+    assert_eq!(uploads.len(), 1);
+    let row: String = one(&format!(
+        "SELECT filename || '|' || size || '|' || mime_type FROM w12_attachments \
+         WHERE issue_key = 'ALPHA-1' AND id = {id}"
+    ));
+    assert_eq!(row, "notes.txt|11|text/plain");
+    let err = error_of("INSERT INTO w12_attachments (issue_key, filename) VALUES ('ALPHA-1', 'x')");
+    assert!(err.contains("jira_fdw.add_attachment"), "{err}");
+    let err =
+        error_of("SELECT jira_fdw.add_attachment('w12', 'ALPHA-1', '../etc/passwd', '\\x00')");
+    assert!(
+        err.starts_with("22023 an attachment needs a file name without slashes"),
+        "{err}"
+    );
+    Spi::run(&format!("DELETE FROM w12_attachments WHERE id = {id}")).unwrap();
+    assert_eq!(
+        sent(&fake, "DELETE", &format!("/rest/api/3/attachment/{id}")).len(),
+        1
+    );
+    let left: i64 = one(&format!(
+        "SELECT count(*) FROM w12_attachments WHERE id = {id}"
+    ));
+    assert_eq!(left, 0);
+    // Like the other functions, it is not granted to PUBLIC.
+    let granted: bool = one(
+        "SELECT has_function_privilege('public', 'jira_fdw.add_attachment(text, text, text, bytea)', 'EXECUTE')",
+    );
+    assert!(!granted);
+}

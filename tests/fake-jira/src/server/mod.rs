@@ -242,6 +242,14 @@ fn both_versions() -> Router<Shared> {
                 .post(writes::add_watcher)
                 .delete(writes::remove_watcher),
         ),
+        (
+            "/issue/{id_or_key}/attachments",
+            post(writes::add_attachments),
+        ),
+        (
+            "/attachment/{attachment_id}",
+            delete(writes::delete_attachment),
+        ),
         ("/issueLink", post(writes::create_link)),
         ("/issueLink/{link_id}", delete(writes::delete_link)),
         ("/issue/{id_or_key}/votes", get(activity::issue_votes)),

@@ -1406,3 +1406,107 @@ pub async fn remove_watcher(
     });
     StatusCode::NO_CONTENT.into_response()
 }
+
+/// The MIME type Jira gives a file by its name.
+fn mime_of(filename: &str) -> &'static str {
+    match filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("txt" | "log") => "text/plain",
+        Some("pdf") => "application/pdf",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `POST /rest/api/3/issue/{idOrKey}/attachments` (multipart, field `file`, header
+/// `X-Atlassian-Token: no-check`): 200 with the new attachments.
+pub async fn add_attachments(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    headers: axum::http::HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    if headers
+        .get("x-atlassian-token")
+        .and_then(|v| v.to_str().ok())
+        != Some("no-check")
+    {
+        return jira_error(StatusCode::FORBIDDEN, "XSRF check failed");
+    }
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let mut files = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("file").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => files.push((name, bytes.len() as u64)),
+                    Err(_) => return bad_request("The upload broke off."),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return bad_request("The request is not valid multipart/form-data."),
+        }
+    }
+    if files.is_empty() {
+        return bad_request("No file was given in the field 'file'.");
+    }
+    let now = state.now();
+    let ids = state.change(|ds| {
+        let mut ids = Vec::new();
+        for (filename, size) in files {
+            let id = ds.next_child_id.to_string();
+            ds.next_child_id += 1;
+            ds.issues[index]
+                .attachments
+                .push(crate::data::links::Attachment {
+                    id: id.clone(),
+                    mime_type: mime_of(&filename).to_string(),
+                    filename,
+                    author: 0,
+                    created: now,
+                    size,
+                });
+            ids.push(id);
+        }
+        ds.issues[index].updated = now;
+        ids
+    });
+    let ds = state.data();
+    let list: Vec<Value> = ds.issues[index]
+        .attachments
+        .iter()
+        .filter(|a| ids.contains(&a.id))
+        .map(|a| crate::render::attachment_json(&state.base_url, &ds.catalog, a))
+        .collect();
+    Json(Value::Array(list)).into_response()
+}
+
+/// `DELETE /rest/api/3/attachment/{id}`: 204.
+pub async fn delete_attachment(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let found = state.change(|ds| {
+        for issue in &mut ds.issues {
+            if let Some(at) = issue.attachments.iter().position(|a| a.id == id) {
+                issue.attachments.remove(at);
+                return true;
+            }
+        }
+        false
+    });
+    if found {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        jira_error(
+            StatusCode::NOT_FOUND,
+            format!("The attachment with id '{id}' does not exist"),
+        )
+    }
+}
