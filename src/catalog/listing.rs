@@ -397,14 +397,24 @@ pub static BOARDS: &[Column] = &[
 
 /// `sprints`: GET [`BOARD_SPRINTS`](crate::jira::endpoints::BOARD_SPRINTS) for each scrum board.
 pub static SPRINTS: &[Column] = &[
-    col!("board_id", parent Int8),
+    col!("board_id", parent Int8, writes Write::Field("originBoardId", Encode::Number)),
     col!("id", Int8, "/id"),
-    col!("name", Text, "/name"),
-    col!("state", Text, "/state"),
-    col!("start_date", Timestamptz, "/startDate"),
-    col!("end_date", Timestamptz, "/endDate"),
+    col!("name", Text, "/name", writes Write::Field("name", Encode::Text)),
+    col!("state", Text, "/state", writes Write::Field("state", Encode::Text)),
+    col!(
+        "start_date",
+        Timestamptz,
+        "/startDate",
+        writes Write::Field("startDate", Encode::DateTime)
+    ),
+    col!(
+        "end_date",
+        Timestamptz,
+        "/endDate",
+        writes Write::Field("endDate", Encode::DateTime)
+    ),
     col!("complete_date", Timestamptz, "/completeDate"),
-    col!("goal", Text, "/goal"),
+    col!("goal", Text, "/goal", writes Write::Field("goal", Encode::Text)),
     col!("origin_board_id", Int8, "/originBoardId"),
 ];
 

@@ -642,6 +642,10 @@ impl Entity {
                 parent_fills: &["inwardIssue", "outwardIssue"],
                 ..Writes::by_id(e::ISSUE_LINK_CREATE, e::ISSUE_LINK)
             },
+            Entity::Sprints => Writes {
+                edits_by_post: true,
+                ..Writes::by_id(e::SPRINT_CREATE, e::SPRINT)
+            },
             Entity::Attachments => Writes {
                 edits: false,
                 inserts: false,

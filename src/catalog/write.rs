@@ -38,9 +38,11 @@ pub struct Writes {
     pub wrapped: bool,
     /// The column that identifies a row among its parent's (`id`; a watcher's `account_id`).
     pub identity: &'static str,
-    /// Whether Jira edits a row in place (`PUT`); links and watchers are only added and
-    /// removed.
+    /// Whether Jira edits a row in place; links and watchers are only added and removed.
     pub edits: bool,
+    /// Whether a partial edit is a `POST` (sprints: their `PUT` replaces the whole sprint)
+    /// rather than a `PUT`.
+    pub edits_by_post: bool,
     /// Whether a create's answer names the row (links and watchers answer without it, so
     /// RETURNING cannot read them back).
     pub answers_id: bool,
@@ -64,6 +66,7 @@ impl Writes {
             wrapped: false,
             identity: "id",
             edits: true,
+            edits_by_post: false,
             answers_id: true,
             parent_fills: &[],
             bare: None,

@@ -738,11 +738,12 @@ pub unsafe extern "C-unwind" fn exec_foreign_insert(
         }
         if state.plan.returning {
             let tag = values.iter().find_map(|(c, v)| match (c.rule, v) {
-                (Rule::Parent, jql::Value::One(jql::Scalar::Text(t))) => Some(t.as_str()),
+                (Rule::Parent, jql::Value::One(jql::Scalar::Text(t))) => Some(t.clone()),
+                (Rule::Parent, jql::Value::One(jql::Scalar::Int(i))) => Some(i.to_string()),
                 _ => None,
             });
             state
-                .read_back(&id, parent.as_deref(), tag, slot)
+                .read_back(&id, parent.as_deref(), tag.as_deref(), slot)
                 .or_raise();
         }
         slot
@@ -892,11 +893,16 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
                 .path(state.writes.one, parent.as_deref(), Some(&id))
                 .or_raise();
             state.count(1);
-            wait(state.client.change(
-                Method::PUT,
-                &path,
-                Some(&state.writes.body(change.fields, None)),
-            ));
+            let method = if state.writes.edits_by_post {
+                Method::POST
+            } else {
+                Method::PUT
+            };
+            wait(
+                state
+                    .client
+                    .change(method, &path, Some(&state.writes.body(change.fields, None))),
+            );
             ledger::record(format!("edited {}", state.describe(&id, parent.as_deref())));
         }
         if let Some(status) = &change.status {
@@ -980,6 +986,7 @@ pub unsafe extern "C-unwind" fn explain_foreign_modify(
     let one = writes.one.shown(known);
     let mut requests = match plan.operation.as_str() {
         "insert" => vec![format!("POST {}", writes.create.shown(known))],
+        "update" if writes.edits_by_post => vec![format!("POST {one}")],
         "update" => vec![format!("PUT {one}")],
         _ => vec![format!("DELETE {one}")],
     };

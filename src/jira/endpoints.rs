@@ -444,6 +444,11 @@ pub const FIELD_CONTEXT_OPTIONS: Endpoint =
 pub const BOARDS: Endpoint = Endpoint::agile("/rest/agile/1.0/board");
 /// A board's sprints, paged.
 pub const BOARD_SPRINTS: Endpoint = Endpoint::agile("/rest/agile/1.0/board/{}/sprint");
+/// `POST`: creates a (future) sprint on a scrum board.
+pub const SPRINT_CREATE: Endpoint = Endpoint::agile("/rest/agile/1.0/sprint");
+/// One sprint (`{id}`): `POST` updates the members given (a `PUT` would clear the others),
+/// `DELETE` deletes it.
+pub const SPRINT: Endpoint = Endpoint::agile("/rest/agile/1.0/sprint/{id}");
 /// A board's epics, paged.
 pub const BOARD_EPICS: Endpoint = Endpoint::agile("/rest/agile/1.0/board/{}/epic");
 /// A board's issues, paged, with the fields the table shows.

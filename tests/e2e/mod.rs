@@ -58,6 +58,11 @@ mod tests {
     }
 
     #[pg_test]
+    fn writes_sprints_round_trip() {
+        crate::e2e::writes::sprints_round_trip();
+    }
+
+    #[pg_test]
     fn writes_on_data_center() {
         crate::e2e::writes::data_center_writes();
     }

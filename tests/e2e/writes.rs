@@ -747,3 +747,52 @@ pub fn attachments_are_uploaded_and_deleted() {
     );
     assert!(!granted);
 }
+
+/// Sprints: created on a scrum board, updated in part (by POST), moved future -> active.
+pub fn sprints_round_trip() {
+    let fake = Fake::start(6, 63);
+    fake.install("w13", TOKEN);
+    Spi::run(
+        "CREATE FOREIGN TABLE w13_boards (id bigint, type text) SERVER w13 OPTIONS (entity 'boards'); \
+         CREATE FOREIGN TABLE w13_sprints (board_id bigint, id bigint, name text, state text, \
+             start_date timestamptz, end_date timestamptz, goal text) SERVER w13 OPTIONS (entity 'sprints')",
+    )
+    .unwrap();
+    let board: i64 = one("SELECT id FROM w13_boards WHERE type = 'scrum' ORDER BY id LIMIT 1");
+    fake.clear_requests();
+    let row: String = one(&format!(
+        "INSERT INTO w13_sprints (board_id, name, goal, start_date, end_date) \
+         VALUES ({board}, 'Sprint X', 'Ship it', '2027-02-01 09:00+00', '2027-02-15 17:00+00') \
+         RETURNING concat_ws('|', id, coalesce(board_id::text, 'null'), coalesce(state, 'null'), coalesce(goal, 'null'))"
+    ));
+    let parts: Vec<&str> = row.split('|').collect();
+    assert_eq!(
+        &parts[1..],
+        [board.to_string().as_str(), "future", "Ship it"],
+        "{row}"
+    );
+    let id = parts[0];
+    let posts = sent(&fake, "POST", "/rest/agile/1.0/sprint");
+    assert_eq!(posts[0].1["originBoardId"], board);
+    Spi::run(&format!(
+        "UPDATE w13_sprints SET state = 'active' WHERE board_id = {board} AND id = {id}"
+    ))
+    .unwrap();
+    let updates = sent(&fake, "POST", &format!("/rest/agile/1.0/sprint/{id}"));
+    assert_eq!(updates.len(), 1);
+    assert_eq!(updates[0].1, serde_json::json!({"state": "active"}));
+    let state: String = one(&format!("SELECT state FROM w13_sprints WHERE id = {id}"));
+    assert_eq!(state, "active");
+    let err = error_of(&format!(
+        "UPDATE w13_sprints SET state = 'future' WHERE board_id = {board} AND id = {id}"
+    ));
+    assert!(
+        err.contains("A sprint cannot go from active to future"),
+        "{err}"
+    );
+    let goal: String = one(&format!("SELECT goal FROM w13_sprints WHERE id = {id}"));
+    assert_eq!(goal, "Ship it");
+    Spi::run(&format!("DELETE FROM w13_sprints WHERE id = {id}")).unwrap();
+    let left: i64 = one(&format!("SELECT count(*) FROM w13_sprints WHERE id = {id}"));
+    assert_eq!(left, 0);
+}

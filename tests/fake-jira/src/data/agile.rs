@@ -46,6 +46,9 @@ impl SprintState {
     }
 }
 
+/// Ids from here on are of objects a client created.
+pub const CLIENT_IDS: u64 = 1_000_000_000;
+
 /// A sprint of a scrum board.
 #[derive(Clone, Debug)]
 pub struct Sprint {
@@ -149,7 +152,9 @@ pub fn sprint_of(seed: u64, catalog: &Catalog, board: &Board, issue: &Issue) -> 
         return None;
     }
     let done = catalog.categories[catalog.statuses[issue.status].category].key == "done";
+    // Sprints a client created hold no generated issue (and leave the others' in place).
     let open: Vec<usize> = (0..board.sprints.len())
+        .filter(|&i| board.sprints[i].id < CLIENT_IDS)
         .filter(|&i| done || board.sprints[i].state != SprintState::Closed)
         .collect();
     if open.is_empty() {

@@ -59,6 +59,7 @@ pub fn generate(count: usize, seed: u64, email: &str, time_zone: &str) -> Datase
         issues,
         links,
         next_child_id: 1_000_000_000,
+        boards: None,
     }
 }
 

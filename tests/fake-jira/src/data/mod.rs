@@ -253,4 +253,6 @@ pub struct Dataset {
     pub links: Vec<links::IssueLink>,
     /// The id the next child a client creates gets (above every generated id).
     pub next_child_id: u64,
+    /// The boards and their sprints once a client changed a sprint (else generated).
+    pub boards: Option<Vec<agile::Board>>,
 }

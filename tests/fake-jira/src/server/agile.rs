@@ -5,7 +5,7 @@ use super::errors::{jira_error, jira_errors};
 use super::meta::paging;
 use super::search::cached_search;
 use super::{params, AppState, Shared};
-use crate::data::agile::{boards, sprint_of, Board, BoardKind};
+use crate::data::agile::{sprint_of, Board, BoardKind, Sprint};
 use crate::render::{issue_json, FieldSelection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -32,7 +32,8 @@ pub async fn board_list(State(state): State<Shared>, RawQuery(q): RawQuery) -> R
     let name = params::last(&pairs, "name").map(str::to_lowercase);
     let catalog = &state.data().catalog;
     let base = &state.base_url;
-    let all: Vec<Value> = boards(catalog, state.config.seed)
+    let all: Vec<Value> = state
+        .boards()
         .into_iter()
         .filter(|b| {
             kinds
@@ -91,7 +92,7 @@ pub async fn board_sprints(
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let all_boards = boards(&state.data().catalog, state.config.seed);
+    let all_boards = state.boards();
     let Some(board) = board_id
         .parse::<u64>()
         .ok()
@@ -119,22 +120,7 @@ pub async fn board_sprints(
                 .as_ref()
                 .is_none_or(|st| st.iter().any(|x| x == s.state.as_str()))
         })
-        .map(|s| {
-            let mut v = json!({
-                "id": s.id,
-                "self": format!("{base}/rest/agile/1.0/sprint/{}", s.id),
-                "state": s.state.as_str(),
-                "name": s.name,
-                "startDate": agile_time(&s.start),
-                "endDate": agile_time(&s.end),
-                "originBoardId": board.id,
-                "goal": s.goal,
-            });
-            if let Some(c) = &s.complete {
-                v["completeDate"] = json!(agile_time(c));
-            }
-            v
-        })
+        .map(|s| sprint_json(base, board.id, s))
         .collect();
     let total = all.len();
     let values: Vec<Value> = all.into_iter().skip(start).take(max).collect();
@@ -158,9 +144,7 @@ fn no_board() -> Response {
 /// The board with this id, among the instance's boards.
 fn find_board(state: &AppState, board_id: &str) -> Option<Board> {
     let id = board_id.parse::<u64>().ok()?;
-    boards(&state.data().catalog, state.config.seed)
-        .into_iter()
-        .find(|b| b.id == id)
+    state.boards().into_iter().find(|b| b.id == id)
 }
 
 /// The agile issue page over `indices` (in issue order): `startAt`/`maxResults` (default 50,
@@ -267,7 +251,7 @@ pub async fn sprint_issues(
     RawQuery(q): RawQuery,
 ) -> Response {
     let ds = &state.data();
-    let all_boards = boards(&ds.catalog, state.config.seed);
+    let all_boards = state.boards();
     let found = sprint_id.parse::<u64>().ok().and_then(|id| {
         all_boards.iter().find_map(|b| {
             b.sprints
@@ -331,4 +315,207 @@ pub async fn board_epics(
         "values": values,
     }))
     .into_response()
+}
+
+/// One sprint as the agile API shows it.
+pub fn sprint_json(base: &str, board: u64, s: &Sprint) -> Value {
+    let mut v = json!({
+        "id": s.id,
+        "self": format!("{base}/rest/agile/1.0/sprint/{}", s.id),
+        "state": s.state.as_str(),
+        "name": s.name,
+        "startDate": agile_time(&s.start),
+        "endDate": agile_time(&s.end),
+        "originBoardId": board,
+        "goal": s.goal,
+    });
+    if let Some(c) = &s.complete {
+        v["completeDate"] = json!(agile_time(c));
+    }
+    v
+}
+
+/// Sets the members of a sprint create or partial update, with the agile API's rules: a name
+/// of at most 30 characters, dates in ISO 8601, `state` moving future -> active -> closed only,
+/// and a start and end date before a sprint starts.
+fn sprint_fields(
+    map: &serde_json::Map<String, Value>,
+    sprint: &mut Sprint,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    if let Some(name) = map.get("name") {
+        let name = name.as_str().map(str::trim).unwrap_or_default();
+        if name.is_empty() {
+            return Err("The sprint name must not be empty.".into());
+        }
+        if name.chars().count() > 30 {
+            return Err("The sprint name must be 30 characters or less.".into());
+        }
+        sprint.name = name.to_string();
+    }
+    if let Some(goal) = map.get("goal") {
+        sprint.goal = goal.as_str().unwrap_or_default().to_string();
+    }
+    for (member, at) in [
+        ("startDate", &mut sprint.start),
+        ("endDate", &mut sprint.end),
+    ] {
+        if let Some(v) = map.get(member) {
+            let t = v
+                .as_str()
+                .and_then(|s| {
+                    DateTime::parse_from_rfc3339(s)
+                        .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
+                        .ok()
+                })
+                .ok_or_else(|| format!("The {member} is not a date."))?;
+            *at = t.with_timezone(&Utc);
+        }
+    }
+    if let Some(wanted) = map.get("state").and_then(Value::as_str) {
+        use crate::data::agile::SprintState::*;
+        sprint.state = match (sprint.state, wanted) {
+            (current, w) if current.as_str() == w => current,
+            (Future, "active") => Active,
+            (Active, "closed") => {
+                sprint.complete = Some(now);
+                Closed
+            }
+            (current, w) => {
+                return Err(format!(
+                    "A sprint cannot go from {} to {w}.",
+                    current.as_str()
+                ))
+            }
+        };
+    }
+    if sprint.end < sprint.start {
+        return Err("The sprint's end date must come after its start date.".into());
+    }
+    Ok(())
+}
+
+/// Applies `f` to the boards (materialized from the generated ones on the first change).
+fn change_boards<R>(state: &AppState, f: impl FnOnce(&mut Vec<Board>) -> R) -> R {
+    let mut boards = state.boards();
+    state.change(|ds| {
+        let out = f(&mut boards);
+        ds.boards = Some(boards);
+        out
+    })
+}
+
+/// `POST /rest/agile/1.0/sprint`: `{name, originBoardId, startDate?, endDate?, goal?}`; 201
+/// with a future sprint of a scrum board.
+pub async fn create_sprint(State(state): State<Shared>, body: axum::body::Bytes) -> Response {
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) else {
+        return jira_error(
+            StatusCode::BAD_REQUEST,
+            "The request body is not a JSON object.",
+        );
+    };
+    let board_id = map.get("originBoardId").and_then(Value::as_u64);
+    let now = Utc::now();
+    let created = change_boards(&state, |boards| {
+        let board = boards
+            .iter_mut()
+            .find(|b| Some(b.id) == board_id)
+            .ok_or_else(|| {
+                "Board does not exist or you do not have permission to see it.".to_string()
+            })?;
+        if board.kind != BoardKind::Scrum {
+            return Err("The board does not support sprints".to_string());
+        }
+        if map.get("name").is_none() {
+            return Err("The sprint name must not be empty.".to_string());
+        }
+        let id = crate::data::agile::CLIENT_IDS
+            + boards
+                .iter()
+                .flat_map(|b| &b.sprints)
+                .filter(|s| s.id >= crate::data::agile::CLIENT_IDS)
+                .count() as u64;
+        let board = boards
+            .iter_mut()
+            .find(|b| Some(b.id) == board_id)
+            .ok_or_else(|| {
+                "Board does not exist or you do not have permission to see it.".to_string()
+            })?;
+        let mut sprint = Sprint {
+            id,
+            name: String::new(),
+            state: crate::data::agile::SprintState::Future,
+            start: now,
+            end: now + chrono::Duration::days(14),
+            complete: None,
+            goal: String::new(),
+        };
+        sprint_fields(&map, &mut sprint, now)?;
+        board.sprints.push(sprint.clone());
+        Ok((board.id, sprint))
+    });
+    match created {
+        Ok((board, sprint)) => (
+            StatusCode::CREATED,
+            Json(sprint_json(&state.base_url, board, &sprint)),
+        )
+            .into_response(),
+        Err(message) => jira_error(StatusCode::BAD_REQUEST, message),
+    }
+}
+
+/// `GET`, `POST` (partial update) and `DELETE /rest/agile/1.0/sprint/{sprintId}`.
+pub async fn one_sprint(
+    State(state): State<Shared>,
+    method: axum::http::Method,
+    Path(sprint_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let id = sprint_id.parse::<u64>().ok();
+    let found = state.boards().into_iter().find_map(|b| {
+        b.sprints
+            .iter()
+            .find(|s| Some(s.id) == id)
+            .map(|s| (b.id, s.clone()))
+    });
+    let Some((board, _)) = found else {
+        return jira_error(
+            StatusCode::NOT_FOUND,
+            "Sprint does not exist or you do not have permission to see it.",
+        );
+    };
+    let now = Utc::now();
+    let outcome: Result<Option<Sprint>, String> = match method {
+        axum::http::Method::GET => Ok(found.map(|(_, s)| s)),
+        axum::http::Method::DELETE => change_boards(&state, |boards| {
+            for b in boards.iter_mut() {
+                b.sprints.retain(|s| Some(s.id) != id);
+            }
+            Ok(None)
+        }),
+        _ => {
+            let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) else {
+                return jira_error(
+                    StatusCode::BAD_REQUEST,
+                    "The request body is not a JSON object.",
+                );
+            };
+            change_boards(&state, |boards| {
+                let sprint = boards
+                    .iter_mut()
+                    .flat_map(|b| b.sprints.iter_mut())
+                    .find(|s| Some(s.id) == id)
+                    .ok_or_else(|| "Sprint does not exist.".to_string())?;
+                let mut edited = sprint.clone();
+                sprint_fields(&map, &mut edited, now)?;
+                *sprint = edited.clone();
+                Ok(Some(edited))
+            })
+        }
+    };
+    match outcome {
+        Ok(Some(sprint)) => Json(sprint_json(&state.base_url, board, &sprint)).into_response(),
+        Ok(None) => StatusCode::NO_CONTENT.into_response(),
+        Err(message) => jira_error(StatusCode::BAD_REQUEST, message),
+    }
 }

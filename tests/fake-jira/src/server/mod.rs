@@ -112,6 +112,14 @@ impl AppState {
             .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
 
+    /// The boards and their sprints as they stand.
+    pub fn boards(&self) -> Vec<crate::data::agile::Board> {
+        let ds = self.data();
+        ds.boards
+            .clone()
+            .unwrap_or_else(|| crate::data::agile::boards(&ds.catalog, self.config.seed))
+    }
+
     /// Now, as the fake's clock has it, at UTC.
     pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
         writes::at_millis(self.now_millis())
@@ -341,6 +349,14 @@ fn api_router(state: Shared) -> Router {
         .route(
             "/rest/agile/1.0/board/{board_id}/epic",
             get(agile::board_epics),
+        )
+        .route("/rest/agile/1.0/sprint", post(agile::create_sprint))
+        .route(
+            "/rest/agile/1.0/sprint/{sprint_id}",
+            get(agile::one_sprint)
+                .post(agile::one_sprint)
+                .put(agile::one_sprint)
+                .delete(agile::one_sprint),
         )
         .route(
             "/rest/agile/1.0/sprint/{sprint_id}/issue",
