@@ -572,7 +572,21 @@ fn utf8_percent_segment(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
+/// The state begin_foreign_modify left in `rinfo`.
+///
+/// # Safety
+/// `rinfo` must be the result relation of a modification begun by begin_foreign_modify.
+unsafe fn state_of<'a>(rinfo: *mut pg_sys::ResultRelInfo) -> &'a ModifyState {
+    // SAFETY: guaranteed by the caller; the state lives as long as the query's memory context.
+    unsafe { &*((*rinfo).ri_FdwState as *const ModifyState) }
+}
+
 impl ModifyState {
+    /// The path of one existing row.
+    fn row_path(&self, id: &str, parent: Option<&str>) -> String {
+        self.path(self.writes.one, parent, Some(id)).or_raise()
+    }
+
     fn deployment(&self) -> Deployment {
         wait(self.client.deployment())
     }
@@ -700,7 +714,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_insert(
 ) -> *mut pg_sys::TupleTableSlot {
     // SAFETY: ri_FdwState is the ModifyState of begin_foreign_modify; slot is the new row.
     unsafe {
-        let state = &*((*rinfo).ri_FdwState as *const ModifyState);
+        let state = state_of(rinfo);
         let values = row_values(state, slot).or_raise();
         let change = catalog::change(&values, state.deployment()).or_raise();
         let parent = change.parent.as_deref().map(utf8_percent_segment);
@@ -786,7 +800,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_batch_insert(
     // SAFETY: ri_FdwState is the ModifyState of begin_foreign_modify; slots has *num_slots
     // rows of the target table.
     unsafe {
-        let state = &*((*rinfo).ri_FdwState as *const ModifyState);
+        let state = state_of(rinfo);
         let count = (*num_slots).max(0) as usize;
         let deployment = state.deployment();
         let mut updates = Vec::with_capacity(count);
@@ -878,7 +892,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
 ) -> *mut pg_sys::TupleTableSlot {
     // SAFETY: as in exec_foreign_insert; plan_slot carries the junk identity.
     unsafe {
-        let state = &*((*rinfo).ri_FdwState as *const ModifyState);
+        let state = state_of(rinfo);
         let (id, parent) = identity(state, plan_slot).or_raise();
         let values = row_values(state, slot).or_raise();
         let change = catalog::change(&values, state.deployment()).or_raise();
@@ -889,9 +903,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
             });
         }
         if !change.fields.is_empty() {
-            let path = state
-                .path(state.writes.one, parent.as_deref(), Some(&id))
-                .or_raise();
+            let path = state.row_path(&id, parent.as_deref());
             state.count(1);
             let method = if state.writes.edits_by_post {
                 Method::POST
@@ -928,16 +940,14 @@ pub unsafe extern "C-unwind" fn exec_foreign_delete(
 ) -> *mut pg_sys::TupleTableSlot {
     // SAFETY: as in exec_foreign_update.
     unsafe {
-        let state = &*((*rinfo).ri_FdwState as *const ModifyState);
+        let state = state_of(rinfo);
         let (id, parent) = identity(state, plan_slot).or_raise();
         if state.plan.returning {
             state
                 .read_back(&id, parent.as_deref(), None, slot)
                 .or_raise();
         }
-        let mut path = state
-            .path(state.writes.one, parent.as_deref(), Some(&id))
-            .or_raise();
+        let mut path = state.row_path(&id, parent.as_deref());
         if state.def.entity == Entity::Issues {
             path = format!("{path}?deleteSubtasks={}", state.delete_subtasks);
         }

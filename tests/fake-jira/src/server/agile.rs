@@ -417,18 +417,6 @@ pub async fn create_sprint(State(state): State<Shared>, body: axum::body::Bytes)
     let board_id = map.get("originBoardId").and_then(Value::as_u64);
     let now = Utc::now();
     let created = change_boards(&state, |boards| {
-        let board = boards
-            .iter_mut()
-            .find(|b| Some(b.id) == board_id)
-            .ok_or_else(|| {
-                "Board does not exist or you do not have permission to see it.".to_string()
-            })?;
-        if board.kind != BoardKind::Scrum {
-            return Err("The board does not support sprints".to_string());
-        }
-        if map.get("name").is_none() {
-            return Err("The sprint name must not be empty.".to_string());
-        }
         let id = crate::data::agile::CLIENT_IDS
             + boards
                 .iter()
@@ -441,6 +429,12 @@ pub async fn create_sprint(State(state): State<Shared>, body: axum::body::Bytes)
             .ok_or_else(|| {
                 "Board does not exist or you do not have permission to see it.".to_string()
             })?;
+        if board.kind != BoardKind::Scrum {
+            return Err("The board does not support sprints".to_string());
+        }
+        if map.get("name").is_none() {
+            return Err("The sprint name must not be empty.".to_string());
+        }
         let mut sprint = Sprint {
             id,
             name: String::new(),

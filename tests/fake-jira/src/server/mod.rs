@@ -38,6 +38,8 @@ use axum::routing::{any, delete, get, post};
 use axum::Router;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
+
+use crate::data::{Component, Version};
 use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -261,19 +263,19 @@ fn both_versions() -> Router<Shared> {
         ("/issueLink", post(writes::create_link)),
         ("/issueLink/{link_id}", delete(writes::delete_link)),
         ("/issue/{id_or_key}/votes", get(activity::issue_votes)),
-        ("/version", post(writes::create_version)),
+        ("/version", post(writes::create_part::<Version>)),
         (
             "/version/{version_id}",
-            get(writes::one_version)
-                .put(writes::one_version)
-                .delete(writes::one_version),
+            get(writes::one_part::<Version>)
+                .put(writes::one_part::<Version>)
+                .delete(writes::one_part::<Version>),
         ),
-        ("/component", post(writes::create_component)),
+        ("/component", post(writes::create_part::<Component>)),
         (
             "/component/{component_id}",
-            get(writes::one_component)
-                .put(writes::one_component)
-                .delete(writes::one_component),
+            get(writes::one_part::<Component>)
+                .put(writes::one_part::<Component>)
+                .delete(writes::one_part::<Component>),
         ),
         ("/worklog/updated", get(children::worklogs_updated)),
         ("/worklog/list", post(children::worklog_list)),

@@ -930,6 +930,7 @@ fn version_fields(
     map: &Map<String, Value>,
     version: &mut crate::data::Version,
     own: Option<usize>,
+    _dialect: Deployment,
 ) -> FieldErrors {
     let mut errors = FieldErrors::new();
     if let Some(name) = map.get("name") {
@@ -986,114 +987,6 @@ fn version_fields(
     errors
 }
 
-/// `POST /rest/api/3/version`: 201 with the version.
-pub async fn create_version(State(state): State<Shared>, body: Bytes) -> Response {
-    let map = match body_object(&body) {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
-    let outcome = state.change(|ds| {
-        let Some(project) = project_of(ds, &map) else {
-            return Err(FieldErrors::from([(
-                "project".to_string(),
-                "Project must be specified to create a version.".to_string(),
-            )]));
-        };
-        if map.get("name").is_none() {
-            return Err(FieldErrors::from([(
-                "name".to_string(),
-                "You must specify a valid version name".to_string(),
-            )]));
-        }
-        let id = ds.next_child_id.to_string();
-        let mut version = crate::data::Version {
-            id,
-            name: String::new(),
-            released: false,
-            archived: false,
-            description: String::new(),
-            start_date: None,
-            release_date: None,
-            deleted: false,
-        };
-        let errors = version_fields(ds, project, &map, &mut version, None);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        ds.next_child_id += 1;
-        ds.catalog.versions.push((project, version));
-        Ok(ds.catalog.versions.len() - 1)
-    });
-    match outcome {
-        Ok(index) => {
-            let ds = state.data();
-            (
-                StatusCode::CREATED,
-                Json(super::lists::version_json(
-                    &state.base_url,
-                    &ds.catalog,
-                    index,
-                )),
-            )
-                .into_response()
-        }
-        Err(errors) => field_errors(&errors),
-    }
-}
-
-/// `GET`, `PUT` and `DELETE /rest/api/3/version/{id}`.
-pub async fn one_version(
-    State(state): State<Shared>,
-    method: axum::http::Method,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let ds = state.data();
-    let Some(index) = ds
-        .catalog
-        .versions
-        .iter()
-        .position(|(_, v)| v.id == id && !v.deleted)
-    else {
-        return jira_error(
-            StatusCode::NOT_FOUND,
-            format!("Could not find version for id '{id}'"),
-        );
-    };
-    drop(ds);
-    match method {
-        axum::http::Method::GET => {}
-        axum::http::Method::PUT => {
-            let map = match body_object(&body) {
-                Ok(m) => m,
-                Err(e) => return e.into_response(),
-            };
-            let errors = state.change(|ds| {
-                let (project, mut version) = ds.catalog.versions[index].clone();
-                let errors = version_fields(ds, project, &map, &mut version, Some(index));
-                if errors.is_empty() {
-                    ds.catalog.versions[index].1 = version;
-                }
-                errors
-            });
-            if !errors.is_empty() {
-                return field_errors(&errors);
-            }
-        }
-        _ => {
-            state.change(|ds| ds.catalog.versions[index].1.deleted = true);
-            return StatusCode::NO_CONTENT.into_response();
-        }
-    }
-    let ds = state.data();
-    Json(super::lists::version_json(
-        &state.base_url,
-        &ds.catalog,
-        index,
-    ))
-    .into_response()
-}
-
 /// Sets the members of a component create or edit.
 fn component_fields(
     ds: &Dataset,
@@ -1148,8 +1041,235 @@ fn component_fields(
     errors
 }
 
-/// `POST /rest/api/3/component`: 201 with the component.
-pub async fn create_component(State(state): State<Shared>, body: Bytes) -> Response {
+/// The MIME type Jira gives a file by its name.
+fn mime_of(filename: &str) -> &'static str {
+    match filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("txt" | "log") => "text/plain",
+        Some("pdf") => "application/pdf",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `POST /rest/api/3/issue/{idOrKey}/attachments` (multipart, field `file`, header
+/// `X-Atlassian-Token: no-check`): 200 with the new attachments.
+pub async fn add_attachments(
+    State(state): State<Shared>,
+    Path(id_or_key): Path<String>,
+    headers: axum::http::HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    if headers
+        .get("x-atlassian-token")
+        .and_then(|v| v.to_str().ok())
+        != Some("no-check")
+    {
+        return jira_error(StatusCode::FORBIDDEN, "XSRF check failed");
+    }
+    let Some(index) = state.find_issue(&id_or_key) else {
+        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
+    };
+    let mut files = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("file").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => files.push((name, bytes.len() as u64)),
+                    Err(_) => return bad_request("The upload broke off."),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return bad_request("The request is not valid multipart/form-data."),
+        }
+    }
+    if files.is_empty() {
+        return bad_request("No file was given in the field 'file'.");
+    }
+    let now = state.now();
+    let ids = state.change(|ds| {
+        let mut ids = Vec::new();
+        for (filename, size) in files {
+            let id = ds.next_child_id.to_string();
+            ds.next_child_id += 1;
+            ds.issues[index]
+                .attachments
+                .push(crate::data::links::Attachment {
+                    id: id.clone(),
+                    mime_type: mime_of(&filename).to_string(),
+                    filename,
+                    author: 0,
+                    created: now,
+                    size,
+                });
+            ids.push(id);
+        }
+        ds.issues[index].updated = now;
+        ids
+    });
+    let ds = state.data();
+    let list: Vec<Value> = ds.issues[index]
+        .attachments
+        .iter()
+        .filter(|a| ids.contains(&a.id))
+        .map(|a| crate::render::attachment_json(&state.base_url, &ds.catalog, a))
+        .collect();
+    Json(Value::Array(list)).into_response()
+}
+
+/// `DELETE /rest/api/3/attachment/{id}`: 204.
+pub async fn delete_attachment(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let found = state.change(|ds| {
+        for issue in &mut ds.issues {
+            if let Some(at) = issue.attachments.iter().position(|a| a.id == id) {
+                issue.attachments.remove(at);
+                return true;
+            }
+        }
+        false
+    });
+    if found {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        jira_error(
+            StatusCode::NOT_FOUND,
+            format!("The attachment with id '{id}' does not exist"),
+        )
+    }
+}
+
+/// A project's version or component: what the generic handlers below need to know of it.
+pub trait ProjectPart: Clone + Send + Sync + 'static {
+    /// The catalog's list of them, with their projects.
+    fn list(catalog: &mut crate::data::Catalog) -> &mut Vec<(usize, Self)>;
+    /// The same list, read only.
+    fn all(catalog: &crate::data::Catalog) -> &Vec<(usize, Self)>;
+    /// A new one with this id, before its members are set.
+    fn blank(id: String) -> Self;
+    /// Its id.
+    fn id(&self) -> &str;
+    /// Its deletion flag.
+    fn deleted(&mut self) -> &mut bool;
+    /// Whether it was deleted.
+    fn is_deleted(&self) -> bool;
+    /// Sets the members a body gives; the problems by field.
+    fn set(
+        ds: &Dataset,
+        project: usize,
+        map: &Map<String, Value>,
+        part: &mut Self,
+        own: Option<usize>,
+        dialect: Deployment,
+    ) -> FieldErrors;
+    /// Its JSON.
+    fn json(base: &str, catalog: &crate::data::Catalog, index: usize) -> Value;
+    /// The 404 message for an id.
+    fn missing(id: &str) -> String;
+    /// What a create without a project says.
+    const NO_PROJECT: &'static str;
+}
+
+impl ProjectPart for crate::data::Version {
+    fn list(catalog: &mut crate::data::Catalog) -> &mut Vec<(usize, Self)> {
+        &mut catalog.versions
+    }
+    fn all(catalog: &crate::data::Catalog) -> &Vec<(usize, Self)> {
+        &catalog.versions
+    }
+    fn blank(id: String) -> Self {
+        crate::data::Version {
+            id,
+            name: String::new(),
+            released: false,
+            archived: false,
+            description: String::new(),
+            start_date: None,
+            release_date: None,
+            deleted: false,
+        }
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn deleted(&mut self) -> &mut bool {
+        &mut self.deleted
+    }
+    fn is_deleted(&self) -> bool {
+        self.deleted
+    }
+    fn set(
+        ds: &Dataset,
+        project: usize,
+        map: &Map<String, Value>,
+        part: &mut Self,
+        own: Option<usize>,
+        dialect: Deployment,
+    ) -> FieldErrors {
+        version_fields(ds, project, map, part, own, dialect)
+    }
+    fn json(base: &str, catalog: &crate::data::Catalog, index: usize) -> Value {
+        super::lists::version_json(base, catalog, index)
+    }
+    fn missing(id: &str) -> String {
+        format!("Could not find version for id '{id}'")
+    }
+    const NO_PROJECT: &'static str = "Project must be specified to create a version.";
+}
+
+impl ProjectPart for crate::data::Component {
+    fn list(catalog: &mut crate::data::Catalog) -> &mut Vec<(usize, Self)> {
+        &mut catalog.components
+    }
+    fn all(catalog: &crate::data::Catalog) -> &Vec<(usize, Self)> {
+        &catalog.components
+    }
+    fn blank(id: String) -> Self {
+        crate::data::Component {
+            id,
+            name: String::new(),
+            description: String::new(),
+            lead: None,
+            deleted: false,
+        }
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn deleted(&mut self) -> &mut bool {
+        &mut self.deleted
+    }
+    fn is_deleted(&self) -> bool {
+        self.deleted
+    }
+    fn set(
+        ds: &Dataset,
+        project: usize,
+        map: &Map<String, Value>,
+        part: &mut Self,
+        own: Option<usize>,
+        dialect: Deployment,
+    ) -> FieldErrors {
+        component_fields(ds, project, map, part, own, dialect)
+    }
+    fn json(base: &str, catalog: &crate::data::Catalog, index: usize) -> Value {
+        super::lists::component_json(base, catalog, index)
+    }
+    fn missing(id: &str) -> String {
+        format!("The component with id {id} does not exist.")
+    }
+    const NO_PROJECT: &'static str = "The project is required.";
+}
+
+/// `POST /rest/api/3/version` and `/component`: 201 with the new one; a name is required
+/// and unique in its project.
+pub async fn create_part<T: ProjectPart>(State(state): State<Shared>, body: Bytes) -> Response {
     let map = match body_object(&body) {
         Ok(m) => m,
         Err(e) => return e.into_response(),
@@ -1159,65 +1279,48 @@ pub async fn create_component(State(state): State<Shared>, body: Bytes) -> Respo
         let Some(project) = project_of(ds, &map) else {
             return Err(FieldErrors::from([(
                 "project".to_string(),
-                "The project is required.".to_string(),
+                T::NO_PROJECT.to_string(),
             )]));
         };
         if map.get("name").is_none() {
             return Err(FieldErrors::from([(
                 "name".to_string(),
-                "The component name must not be empty.".to_string(),
+                "The name must not be empty.".to_string(),
             )]));
         }
-        let mut component = crate::data::Component {
-            id: ds.next_child_id.to_string(),
-            name: String::new(),
-            description: String::new(),
-            lead: None,
-            deleted: false,
-        };
-        let errors = component_fields(ds, project, &map, &mut component, None, dialect);
+        let mut part = T::blank(ds.next_child_id.to_string());
+        let errors = T::set(ds, project, &map, &mut part, None, dialect);
         if !errors.is_empty() {
             return Err(errors);
         }
         ds.next_child_id += 1;
-        ds.catalog.components.push((project, component));
-        Ok(ds.catalog.components.len() - 1)
+        let list = T::list(&mut ds.catalog);
+        list.push((project, part));
+        Ok(list.len() - 1)
     });
     match outcome {
         Ok(index) => {
             let ds = state.data();
-            (
-                StatusCode::CREATED,
-                Json(super::lists::component_json(
-                    &state.base_url,
-                    &ds.catalog,
-                    index,
-                )),
-            )
-                .into_response()
+            let json = T::json(&state.base_url, &ds.catalog, index);
+            (StatusCode::CREATED, Json(json)).into_response()
         }
         Err(errors) => field_errors(&errors),
     }
 }
 
-/// `GET`, `PUT` and `DELETE /rest/api/3/component/{id}`.
-pub async fn one_component(
+/// `GET`, `PUT` and `DELETE /rest/api/3/version/{id}` and `/component/{id}`.
+pub async fn one_part<T: ProjectPart>(
     State(state): State<Shared>,
     method: axum::http::Method,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
     let ds = state.data();
-    let Some(index) = ds
-        .catalog
-        .components
+    let Some(index) = T::all(&ds.catalog)
         .iter()
-        .position(|(_, c)| c.id == id && !c.deleted)
+        .position(|(_, p)| p.id() == id && !p.is_deleted())
     else {
-        return jira_error(
-            StatusCode::NOT_FOUND,
-            format!("The component with id {id} does not exist."),
-        );
+        return jira_error(StatusCode::NOT_FOUND, T::missing(&id));
     };
     drop(ds);
     let dialect = state.config.deployment;
@@ -1229,11 +1332,10 @@ pub async fn one_component(
                 Err(e) => return e.into_response(),
             };
             let errors = state.change(|ds| {
-                let (project, mut component) = ds.catalog.components[index].clone();
-                let errors =
-                    component_fields(ds, project, &map, &mut component, Some(index), dialect);
+                let (project, mut part) = T::all(&ds.catalog)[index].clone();
+                let errors = T::set(ds, project, &map, &mut part, Some(index), dialect);
                 if errors.is_empty() {
-                    ds.catalog.components[index].1 = component;
+                    T::list(&mut ds.catalog)[index].1 = part;
                 }
                 errors
             });
@@ -1242,17 +1344,12 @@ pub async fn one_component(
             }
         }
         _ => {
-            state.change(|ds| ds.catalog.components[index].1.deleted = true);
+            state.change(|ds| *T::list(&mut ds.catalog)[index].1.deleted() = true);
             return StatusCode::NO_CONTENT.into_response();
         }
     }
     let ds = state.data();
-    Json(super::lists::component_json(
-        &state.base_url,
-        &ds.catalog,
-        index,
-    ))
-    .into_response()
+    Json(T::json(&state.base_url, &ds.catalog, index)).into_response()
 }
 
 /// `POST /rest/api/3/issueLink`: `{"type": {"name"|"id"}, "inwardIssue": {"key"|"id"},
@@ -1405,108 +1502,4 @@ pub async fn remove_watcher(
         issue.watchers = Some(list);
     });
     StatusCode::NO_CONTENT.into_response()
-}
-
-/// The MIME type Jira gives a file by its name.
-fn mime_of(filename: &str) -> &'static str {
-    match filename
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("txt" | "log") => "text/plain",
-        Some("pdf") => "application/pdf",
-        Some("json") => "application/json",
-        _ => "application/octet-stream",
-    }
-}
-
-/// `POST /rest/api/3/issue/{idOrKey}/attachments` (multipart, field `file`, header
-/// `X-Atlassian-Token: no-check`): 200 with the new attachments.
-pub async fn add_attachments(
-    State(state): State<Shared>,
-    Path(id_or_key): Path<String>,
-    headers: axum::http::HeaderMap,
-    mut form: axum::extract::Multipart,
-) -> Response {
-    if headers
-        .get("x-atlassian-token")
-        .and_then(|v| v.to_str().ok())
-        != Some("no-check")
-    {
-        return jira_error(StatusCode::FORBIDDEN, "XSRF check failed");
-    }
-    let Some(index) = state.find_issue(&id_or_key) else {
-        return jira_error(StatusCode::NOT_FOUND, NO_ISSUE);
-    };
-    let mut files = Vec::new();
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or("file").to_string();
-                match field.bytes().await {
-                    Ok(bytes) => files.push((name, bytes.len() as u64)),
-                    Err(_) => return bad_request("The upload broke off."),
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => return bad_request("The request is not valid multipart/form-data."),
-        }
-    }
-    if files.is_empty() {
-        return bad_request("No file was given in the field 'file'.");
-    }
-    let now = state.now();
-    let ids = state.change(|ds| {
-        let mut ids = Vec::new();
-        for (filename, size) in files {
-            let id = ds.next_child_id.to_string();
-            ds.next_child_id += 1;
-            ds.issues[index]
-                .attachments
-                .push(crate::data::links::Attachment {
-                    id: id.clone(),
-                    mime_type: mime_of(&filename).to_string(),
-                    filename,
-                    author: 0,
-                    created: now,
-                    size,
-                });
-            ids.push(id);
-        }
-        ds.issues[index].updated = now;
-        ids
-    });
-    let ds = state.data();
-    let list: Vec<Value> = ds.issues[index]
-        .attachments
-        .iter()
-        .filter(|a| ids.contains(&a.id))
-        .map(|a| crate::render::attachment_json(&state.base_url, &ds.catalog, a))
-        .collect();
-    Json(Value::Array(list)).into_response()
-}
-
-/// `DELETE /rest/api/3/attachment/{id}`: 204.
-pub async fn delete_attachment(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let found = state.change(|ds| {
-        for issue in &mut ds.issues {
-            if let Some(at) = issue.attachments.iter().position(|a| a.id == id) {
-                issue.attachments.remove(at);
-                return true;
-            }
-        }
-        false
-    });
-    if found {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        jira_error(
-            StatusCode::NOT_FOUND,
-            format!("The attachment with id '{id}' does not exist"),
-        )
-    }
 }
