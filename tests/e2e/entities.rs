@@ -404,6 +404,19 @@ pub fn custom_fields(deployment: &str, t: &str, cf: &str) {
         comment,
         "Jira custom field customfield_10011. Pushdown: = and IN as JQL cf[10011], a superset (Jira ignores case), rechecked; IS [NOT] NULL exact."
     );
+    // Custom fields are written by their types, and read back as written.
+    let written: String = one(&format!(
+        "INSERT INTO {cf}.issues (project_key, issue_type_name, summary, story_points, team, tags, \
+             start_date, approved_at, reviewer, notes) \
+         VALUES ('OPS', 'Task', 'custom', 2.5, '{team}', ARRAY['x1', 'y2'], '2026-05-01', \
+             '2026-05-02 10:00:00+00', '{reviewer}', 'Note one') \
+         RETURNING concat_ws('|', story_points, team, array_to_string(tags, ','), start_date, \
+             approved_at AT TIME ZONE 'UTC', reviewer, notes)"
+    ));
+    assert_eq!(
+        written,
+        format!("2.5|{team}|x1,y2|2026-05-01|2026-05-02 10:00:00|{reviewer}|Note one")
+    );
     let count: i64 = one(&format!("SELECT jira_fdw.refresh_custom_fields('{t}')"));
     assert_eq!(count, 8);
 }
