@@ -76,6 +76,11 @@ run "EXPLAIN (VERBOSE, COSTS OFF) SELECT issue_key, time_spent_seconds FROM jira
 run "SELECT a.attname AS column, col_description(a.attrelid, a.attnum) AS comment FROM pg_attribute a WHERE a.attrelid = 'jira.issues'::regclass AND a.attname IN ('key', 'status_name', 'updated', 'story_points') ORDER BY a.attnum;"
 run "SELECT count(*) AS tables FROM information_schema.foreign_tables WHERE foreign_table_schema = 'jira';"
 
+echo; echo "==> writing back: each row is sent to Jira as Postgres processes it"
+run "INSERT INTO jira.issues (project_key, issue_type_name, summary, labels) VALUES ('OPS', 'Bug', 'Printer on fire', ARRAY['hw']) RETURNING key, status_name, reporter_display_name, created IS NOT NULL AS has_created;"
+run "UPDATE jira.issues SET status_name = 'Done', labels = ARRAY['hw', 'fixed'] WHERE summary = 'Printer on fire' RETURNING key, status_name, resolution_name, labels;"
+run "DELETE FROM jira.issues WHERE summary = 'Printer on fire';"
+
 echo; echo "==> the same extension against Jira Data Center (deployment 'auto' finds it)"
 "${PSQL[@]}" -q -c "IMPORT FOREIGN SCHEMA jira FROM SERVER jira_dc INTO jira_dc;"
 run "SELECT version, deployment_type FROM jira_dc.server_info;"
