@@ -83,6 +83,10 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+    /// Something the extension itself got wrong (a plan it cannot read back): never papered
+    /// over with a default, which could drop a pushed ORDER BY or condition.
+    #[error("internal error in jira_fdw: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -97,7 +101,7 @@ impl Error {
             Error::Privilege { .. } => SqlState::Privilege,
             Error::InvalidParameter { .. } => SqlState::InvalidParameter,
             Error::File { .. } => SqlState::InvalidOption,
-            Error::Jira { .. } | Error::Conversion { .. } => SqlState::Fdw,
+            Error::Jira { .. } | Error::Conversion { .. } | Error::Internal(_) => SqlState::Fdw,
         }
     }
 
@@ -139,3 +143,19 @@ impl Error {
 
 /// Result type of the pure core.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_failures_say_so_and_are_not_connection_errors() {
+        let e = Error::Internal("cannot read a path".into());
+        assert_eq!(e.sqlstate(), SqlState::Fdw);
+        assert_eq!(
+            e.to_string(),
+            "internal error in jira_fdw: cannot read a path"
+        );
+        assert_eq!(e.hint(), None);
+    }
+}

@@ -395,7 +395,7 @@ pub unsafe extern "C-unwind" fn plan_foreign_modify(
             deployment: deployment.map(|d| d.keyword().to_string()),
         };
         let json = serde_json::to_string(&data)
-            .map_err(|e| Error::Connection(format!("internal: cannot serialize the plan: {e}")))
+            .map_err(|e| Error::Internal(format!("cannot serialize the modify plan: {e}")))
             .or_raise();
         json_const(json)
     }
@@ -408,9 +408,9 @@ pub unsafe extern "C-unwind" fn plan_foreign_modify(
 unsafe fn decode(fdw_private: *mut pg_sys::List) -> Result<ModifyPlan> {
     // SAFETY: guaranteed by the caller.
     let json = unsafe { json_of(fdw_private) }
-        .ok_or_else(|| Error::Connection("internal: the modify plan is missing".into()))?;
+        .ok_or_else(|| Error::Internal("the modify plan is missing".into()))?;
     serde_json::from_str(&json)
-        .map_err(|e| Error::Connection(format!("internal: the modify plan is unreadable: {e}")))
+        .map_err(|e| Error::Internal(format!("the modify plan is unreadable: {e}")))
 }
 
 /// BeginForeignModify: the client, the columns sent and where the row identity is.
@@ -468,10 +468,9 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
             (attno, parent, is_id)
         };
         let Some(writes) = def.entity.writes() else {
-            raise(Error::Definition {
-                message: "internal: a modification of a table that cannot be changed".into(),
-                hint: None,
-            })
+            raise(Error::Internal(
+                "a modification of a table that cannot be changed".into(),
+            ))
         };
         let state = ModifyState {
             plan,
@@ -812,8 +811,8 @@ pub unsafe extern "C-unwind" fn exec_foreign_batch_insert(
         let first = state.rows.get();
         state.rows.set(first + count);
         let Some(bulk) = state.writes.bulk else {
-            raise(Error::Connection(
-                "internal: a batch insert without a bulk create".into(),
+            raise(Error::Internal(
+                "a batch insert without a bulk create".into(),
             ))
         };
         let path = state.path(bulk, None, None).or_raise();

@@ -243,7 +243,9 @@ unsafe fn add_path(
     required_outer: pg_sys::Relids,
     choice: &PathChoice,
 ) {
-    let private = serde_json::to_string(choice).unwrap_or_default();
+    let private = serde_json::to_string(choice)
+        .map_err(|e| Error::Internal(format!("cannot serialize a path: {e}")))
+        .or_raise();
     // SAFETY: arguments are the planner's own structures; the path is added to baserel.
     unsafe {
         let private = json_const(private);
@@ -513,8 +515,12 @@ pub unsafe extern "C-unwind" fn get_foreign_plan(
             .collect();
         let (converter, mut scan, dispositions) = convert((*baserel).relid, &state.def, &infos);
         let choice: PathChoice = json_of((*best_path).fdw_private)
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default();
+            .ok_or_else(|| Error::Internal("a path has no jira_fdw data".into()))
+            .and_then(|j| {
+                serde_json::from_str(&j)
+                    .map_err(|e| Error::Internal(format!("cannot read a path: {e}")))
+            })
+            .or_raise();
         if scan.searches() {
             scan.order_by = choice.order_by;
             if dispositions.iter().all(|d| *d == Disposition::Exact) {
@@ -545,7 +551,7 @@ pub unsafe extern "C-unwind" fn get_foreign_plan(
             deployment,
         };
         let json = serde_json::to_string(&data)
-            .map_err(|e| Error::Connection(format!("cannot serialize the plan: {e}")))
+            .map_err(|e| Error::Internal(format!("cannot serialize the plan: {e}")))
             .or_raise();
         let mut local_list: *mut pg_sys::List = std::ptr::null_mut();
         for clause in local {
@@ -575,7 +581,7 @@ pub unsafe extern "C-unwind" fn get_foreign_plan(
 pub unsafe fn decode(plan: *mut pg_sys::ForeignScan) -> Result<PlanData> {
     // SAFETY: guaranteed by the caller.
     let text = unsafe { json_of((*plan).fdw_private) }
-        .ok_or_else(|| Error::Connection("the plan has no jira_fdw data".into()))?;
+        .ok_or_else(|| Error::Internal("the plan has no jira_fdw data".into()))?;
     serde_json::from_str(&text)
-        .map_err(|e| Error::Connection(format!("cannot read the plan's jira_fdw data: {e}")))
+        .map_err(|e| Error::Internal(format!("cannot read the plan's jira_fdw data: {e}")))
 }

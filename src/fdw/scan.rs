@@ -60,7 +60,7 @@ impl ScanState {
                 value(datum, isnull, *type_oid)
             };
             values.push(v.ok_or_else(|| {
-                Error::Connection("a pushed-down operand has an unsupported type".into())
+                Error::Internal("a pushed-down operand has an unsupported type".into())
             })?);
         }
         // SAFETY: as above.

@@ -104,7 +104,7 @@ impl Pager {
             }
             Strategy::WorklogsUpdated(since) => {
                 let Literal::Int(since) = since else {
-                    return Err(Error::Connection(
+                    return Err(Error::Internal(
                         "a worklog time bound was not known when the scan started".into(),
                     ));
                 };

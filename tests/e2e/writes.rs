@@ -418,8 +418,38 @@ pub fn data_center_writes() {
     )
     .unwrap();
     assert_eq!(sent(&fake, "POST", "/rest/api/2/issue/bulk").len(), 1);
+    // Children too: a comment's body and a worklog's comment are strings there.
+    Spi::run(
+        "CREATE FOREIGN TABLE w6_comments (issue_key text, id bigint, body text) \
+             SERVER w6 OPTIONS (entity 'comments'); \
+         CREATE FOREIGN TABLE w6_worklogs (issue_key text, id bigint, time_spent_seconds bigint, \
+             comment text) SERVER w6 OPTIONS (entity 'worklogs')",
+    )
+    .unwrap();
+    let comment: i64 = one(&format!(
+        "INSERT INTO w6_comments (issue_key, body) VALUES ('{key}', 'From DC') RETURNING id"
+    ));
+    let posts = sent(&fake, "POST", &format!("/rest/api/2/issue/{key}/comment"));
+    assert_eq!(posts[0].1["body"], "From DC");
+    Spi::run(&format!(
+        "UPDATE w6_comments SET body = 'Edited on DC' WHERE issue_key = '{key}' AND id = {comment}"
+    ))
+    .unwrap();
+    let body: String = one(&format!(
+        "SELECT body FROM w6_comments WHERE issue_key = '{key}' AND id = {comment}"
+    ));
+    assert_eq!(body, "Edited on DC");
+    let logged: String = one(&format!(
+        "INSERT INTO w6_worklogs (issue_key, time_spent_seconds, comment) \
+         VALUES ('{key}', 1800, 'Half an hour') RETURNING time_spent_seconds || '|' || comment"
+    ));
+    assert_eq!(logged, "1800|Half an hour");
     Spi::run(&format!("DELETE FROM w6_issues WHERE key = '{key}'")).unwrap();
-    assert_eq!(sent(&fake, "DELETE", "/rest/api/2/issue/").len(), 1);
+    let deletes: Vec<(String, Value)> = sent(&fake, "DELETE", "/rest/api/2/issue/")
+        .into_iter()
+        .filter(|(p, _)| !p.contains("/comment/") && !p.contains("/worklog/"))
+        .collect();
+    assert_eq!(deletes.len(), 1);
     assert!(
         !fake
             .requested_paths()
