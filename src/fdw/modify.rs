@@ -28,6 +28,8 @@ use crate::jql;
 const IDENTITY: &CStr = c"jira_fdw_identity";
 /// The junk column that carries a child row's parent (a comment's issue key).
 const PARENT: &CStr = c"jira_fdw_parent";
+/// The junk column that carries an issue's key beside its id, for what the ledger says.
+const KEY: &CStr = c"jira_fdw_key";
 
 /// What the planner decided for a modification, kept in the plan's `fdw_private`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +60,8 @@ struct ModifyState {
     identity: pg_sys::AttrNumber,
     /// The junk attribute of a child row's parent (UPDATE, DELETE of children).
     parent: pg_sys::AttrNumber,
+    /// The junk attribute of an issue's key, when the id identifies it.
+    key: pg_sys::AttrNumber,
     /// Whether the identity is the numeric id (else the key).
     identity_is_id: bool,
     delete_subtasks: bool,
@@ -250,6 +254,13 @@ unsafe fn identity_vars(
             })
         };
         let mut out = vec![(index, IDENTITY)];
+        let key = def
+            .columns
+            .iter()
+            .position(|c| c.is_some_and(|c| c.rule == Rule::Key));
+        if let Some(key) = key.filter(|k| *k != index) {
+            out.push((key, KEY));
+        }
         if is_child(def.entity) {
             let Some(parent) = parent_of(&def) else {
                 raise(Error::Definition {
@@ -454,8 +465,8 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
                     .map(|c| (a - 1, c))
             })
             .collect();
-        let (identity, parent, identity_is_id) = if plan.operation == "insert" {
-            (0, 0, false)
+        let (identity, parent, key, identity_is_id) = if plan.operation == "insert" {
+            (0, 0, 0, false)
         } else {
             #[cfg(feature = "pg13")]
             let subplan = *(*mtstate).mt_plans;
@@ -464,8 +475,9 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
             let tlist = (*(*subplan).plan).targetlist;
             let attno = pg_sys::ExecFindJunkAttributeInTlist(tlist, IDENTITY.as_ptr());
             let parent = pg_sys::ExecFindJunkAttributeInTlist(tlist, PARENT.as_ptr());
+            let key = pg_sys::ExecFindJunkAttributeInTlist(tlist, KEY.as_ptr());
             let is_id = identity_of(&def).is_some_and(|(_, is_id)| is_id);
-            (attno, parent, is_id)
+            (attno, parent, key, is_id)
         };
         let Some(writes) = def.entity.writes() else {
             raise(Error::Internal(
@@ -480,6 +492,7 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
             writes,
             identity,
             parent,
+            key,
             identity_is_id,
             delete_subtasks: config.delete_subtasks,
             batch_size: config.batch_size,
@@ -528,18 +541,24 @@ unsafe fn row_values(
     }
 }
 
-/// The row being changed: its id (or an issue's key) and, for a child, its parent's key, each
-/// as a path segment.
+/// The row being changed, as the executor identifies it.
+struct Row {
+    /// Its id (or an issue's key), as a path segment.
+    id: String,
+    /// A child's parent key, as a path segment.
+    parent: Option<String>,
+    /// What the ledger calls it: an issue's key when the id identifies it.
+    shown: String,
+}
+
+/// The row being changed: its id (or an issue's key) and, for a child, its parent's key.
 ///
 /// # Safety
 /// `plan_slot` must be the row the executor passes to ExecForeignUpdate/Delete.
-unsafe fn identity(
-    state: &ModifyState,
-    plan_slot: *mut pg_sys::TupleTableSlot,
-) -> Result<(String, Option<String>)> {
+unsafe fn identity(state: &ModifyState, plan_slot: *mut pg_sys::TupleTableSlot) -> Result<Row> {
     // SAFETY: guaranteed by the caller; the junk attributes are of the identity column's type
-    // and of text (the parent's key).
-    let (id, parent) = unsafe {
+    // and of text (the parent's key, an issue's key).
+    let (id, parent, key) = unsafe {
         let mut isnull = false;
         let datum = pg_sys::ExecGetJunkAttribute(plan_slot, state.identity, &mut isnull);
         let id = if isnull {
@@ -549,22 +568,25 @@ unsafe fn identity(
         } else {
             Some(datum_to_string(datum, pg_sys::TEXTOID))
         };
-        let parent = if state.parent > 0 {
-            let datum = pg_sys::ExecGetJunkAttribute(plan_slot, state.parent, &mut isnull);
+        let text = |attno: pg_sys::AttrNumber| {
+            if attno <= 0 {
+                return None;
+            }
+            let mut isnull = false;
+            let datum = pg_sys::ExecGetJunkAttribute(plan_slot, attno, &mut isnull);
             (!isnull).then(|| datum_to_string(datum, pg_sys::TEXTOID))
-        } else {
-            None
         };
-        (id, parent)
+        (id, text(state.parent), text(state.key))
     };
     let id = id.ok_or_else(|| Error::InvalidParameter {
         message: "the row to change has no id".into(),
         hint: "Rows are changed by their id (or an issue's key).".into(),
     })?;
-    Ok((
-        utf8_percent_segment(&id),
-        parent.as_deref().map(utf8_percent_segment),
-    ))
+    Ok(Row {
+        id: utf8_percent_segment(&id),
+        parent: parent.as_deref().map(utf8_percent_segment),
+        shown: key.unwrap_or(id),
+    })
 }
 
 fn utf8_percent_segment(text: &str) -> String {
@@ -892,7 +914,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
     // SAFETY: as in exec_foreign_insert; plan_slot carries the junk identity.
     unsafe {
         let state = state_of(rinfo);
-        let (id, parent) = identity(state, plan_slot).or_raise();
+        let Row { id, parent, shown } = identity(state, plan_slot).or_raise();
         let values = row_values(state, slot).or_raise();
         let change = catalog::change(&values, state.deployment()).or_raise();
         if change.parent.is_some() {
@@ -914,11 +936,14 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
                     .client
                     .change(method, &path, Some(&state.writes.body(change.fields, None))),
             );
-            ledger::record(format!("edited {}", state.describe(&id, parent.as_deref())));
+            ledger::record(format!(
+                "edited {}",
+                state.describe(&shown, parent.as_deref())
+            ));
         }
         if let Some(status) = &change.status {
             state.transition(&id, status).or_raise();
-            ledger::record(format!("moved {id} to {}", status.0));
+            ledger::record(format!("moved {shown} to {}", status.0));
         }
         if state.plan.returning {
             state
@@ -940,7 +965,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_delete(
     // SAFETY: as in exec_foreign_update.
     unsafe {
         let state = state_of(rinfo);
-        let (id, parent) = identity(state, plan_slot).or_raise();
+        let Row { id, parent, shown } = identity(state, plan_slot).or_raise();
         if state.plan.returning {
             state
                 .read_back(&id, parent.as_deref(), None, slot)
@@ -954,7 +979,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_delete(
         wait(state.client.change(Method::DELETE, &path, None));
         ledger::record(format!(
             "deleted {}",
-            state.describe(&id, parent.as_deref())
+            state.describe(&shown, parent.as_deref())
         ));
         slot
     }
