@@ -62,6 +62,8 @@ struct ModifyState {
     parent: pg_sys::AttrNumber,
     /// The junk attribute of an issue's key, when the id identifies it.
     key: pg_sys::AttrNumber,
+    /// The type of the parent column (a key's text, a board's id).
+    parent_type: pg_sys::Oid,
     /// Whether the identity is the numeric id (else the key).
     identity_is_id: bool,
     delete_subtasks: bool,
@@ -260,6 +262,15 @@ unsafe fn identity_vars(
             .position(|c| c.is_some_and(|c| c.rule == Rule::Key));
         if let Some(key) = key.filter(|k| *k != index) {
             out.push((key, KEY));
+        }
+        // The parent travels with the row when the table has it (RETURNING reads it back);
+        // a child's paths need it.
+        let parent_column = def
+            .columns
+            .iter()
+            .position(|c| c.is_some_and(|c| c.rule == Rule::Parent));
+        if let Some(parent) = parent_column.filter(|_| !is_child(def.entity)) {
+            out.push((parent, PARENT));
         }
         if is_child(def.entity) {
             let Some(parent) = parent_of(&def) else {
@@ -484,6 +495,12 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
                 "a modification of a table that cannot be changed".into(),
             ))
         };
+        let parent_type = def
+            .columns
+            .iter()
+            .flatten()
+            .find(|c| c.rule == Rule::Parent)
+            .map_or(pg_sys::TEXTOID, |c| table::type_oid(c.ty));
         let state = ModifyState {
             plan,
             def,
@@ -493,6 +510,7 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
             identity,
             parent,
             key,
+            parent_type,
             identity_is_id,
             delete_subtasks: config.delete_subtasks,
             batch_size: config.batch_size,
@@ -556,8 +574,8 @@ struct Row {
 /// # Safety
 /// `plan_slot` must be the row the executor passes to ExecForeignUpdate/Delete.
 unsafe fn identity(state: &ModifyState, plan_slot: *mut pg_sys::TupleTableSlot) -> Result<Row> {
-    // SAFETY: guaranteed by the caller; the junk attributes are of the identity column's type
-    // and of text (the parent's key, an issue's key).
+    // SAFETY: guaranteed by the caller; the junk attributes are of the identity column's type,
+    // the parent column's type and text (an issue's key).
     let (id, parent, key) = unsafe {
         let mut isnull = false;
         let datum = pg_sys::ExecGetJunkAttribute(plan_slot, state.identity, &mut isnull);
@@ -568,15 +586,19 @@ unsafe fn identity(state: &ModifyState, plan_slot: *mut pg_sys::TupleTableSlot) 
         } else {
             Some(datum_to_string(datum, pg_sys::TEXTOID))
         };
-        let text = |attno: pg_sys::AttrNumber| {
+        let text = |attno: pg_sys::AttrNumber, type_oid: pg_sys::Oid| {
             if attno <= 0 {
                 return None;
             }
             let mut isnull = false;
             let datum = pg_sys::ExecGetJunkAttribute(plan_slot, attno, &mut isnull);
-            (!isnull).then(|| datum_to_string(datum, pg_sys::TEXTOID))
+            (!isnull).then(|| datum_to_string(datum, type_oid))
         };
-        (id, text(state.parent), text(state.key))
+        (
+            id,
+            text(state.parent, state.parent_type),
+            text(state.key, pg_sys::TEXTOID),
+        )
     };
     let id = id.ok_or_else(|| Error::InvalidParameter {
         message: "the row to change has no id".into(),
@@ -947,7 +969,7 @@ pub unsafe extern "C-unwind" fn exec_foreign_update(
         }
         if state.plan.returning {
             state
-                .read_back(&id, parent.as_deref(), None, slot)
+                .read_back(&id, parent.as_deref(), parent.as_deref(), slot)
                 .or_raise();
         }
         slot

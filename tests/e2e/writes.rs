@@ -618,6 +618,12 @@ pub fn versions_and_components_round_trip() {
         "SELECT name || '|' || released FROM w9_versions WHERE project_key = 'OPS' AND id = {id}"
     ));
     assert_eq!(now, "3.0.0|true");
+    // RETURNING after an UPDATE reads the parent the row was found under.
+    let back: String = one(&format!(
+        "UPDATE w9_versions SET description = 'Bigger' WHERE project_key = 'OPS' AND id = {id} \
+         RETURNING project_key || '|' || description"
+    ));
+    assert_eq!(back, "OPS|Bigger");
     let err = error_of("INSERT INTO w9_versions (project_key, name) VALUES ('OPS', '3.0.0')");
     assert!(err.contains("already exists in this project"), "{err}");
     Spi::run(&format!("DELETE FROM w9_versions WHERE id = {id}")).unwrap();
@@ -833,6 +839,11 @@ pub fn sprints_round_trip() {
     );
     let goal: String = one(&format!("SELECT goal FROM w13_sprints WHERE id = {id}"));
     assert_eq!(goal, "Ship it");
+    let back: String = one(&format!(
+        "UPDATE w13_sprints SET goal = 'Ship it well' WHERE board_id = {board} AND id = {id} \
+         RETURNING board_id || '|' || goal"
+    ));
+    assert_eq!(back, format!("{board}|Ship it well"));
     Spi::run(&format!("DELETE FROM w13_sprints WHERE id = {id}")).unwrap();
     let left: i64 = one(&format!("SELECT count(*) FROM w13_sprints WHERE id = {id}"));
     assert_eq!(left, 0);
