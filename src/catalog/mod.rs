@@ -13,9 +13,7 @@ mod write;
 
 pub use listing::{Listing, Parents, Shape, GROUP_MEMBER, PARENT_MEMBER};
 pub use value::{timestamp, Cell, PgType};
-pub use write::{
-    adf, bulk_outcome, change, encode, fill, transition_to, Change, Encode, Write, Writes,
-};
+pub use write::{adf, bulk_outcome, change, encode, transition_to, Change, Encode, Write, Writes};
 
 use serde_json::Value;
 

@@ -93,18 +93,6 @@ impl Writes {
     }
 }
 
-/// The path of `endpoint` with its parent and row id filled in (both already encoded).
-pub fn fill(path: &str, parent: Option<&str>, id: Option<&str>) -> String {
-    let path = match parent {
-        Some(p) => path.replace("{}", p),
-        None => path.to_string(),
-    };
-    match id {
-        Some(i) => path.replace("{id}", i),
-        None => path,
-    }
-}
-
 /// How a SQL value is encoded for a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encode {

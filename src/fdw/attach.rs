@@ -8,7 +8,7 @@ use super::modify::ledger;
 use super::report::{raise, OrRaise};
 use super::table::{current_user, server_config, usable_server};
 use crate::error::Error;
-use crate::jira::endpoints::ISSUE_ATTACH;
+use crate::jira::endpoints::{with_parent, ISSUE_ATTACH};
 use crate::jira::{Client, UNRESERVED};
 
 /// Attaches `content` as file `filename` to issue `issue_key`; the new attachment's id. The
@@ -31,7 +31,7 @@ fn add_attachment(server: &str, issue_key: &str, filename: &str, content: &[u8])
     let client = Client::shared(&config).or_raise();
     let deployment = wait(client.deployment());
     let key = percent_encoding::utf8_percent_encode(issue_key, UNRESERVED).to_string();
-    let path = ISSUE_ATTACH.on(deployment).or_raise().replace("{}", &key);
+    let path = with_parent(ISSUE_ATTACH.on(deployment).or_raise(), &key);
     let answer = wait(client.upload(&path, filename, content));
     let id = answer
         .as_array()

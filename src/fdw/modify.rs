@@ -659,7 +659,7 @@ impl ModifyState {
                 hint: "Give the key of the issue the row belongs to.".into(),
             });
         }
-        Ok(catalog::fill(path, parent, id))
+        Ok(endpoints::fill(path, parent, id))
     }
 
     /// What the ledger says of a row: an issue by its key or id, a child with its parent.

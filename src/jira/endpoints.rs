@@ -463,7 +463,20 @@ pub const BOARD_BACKLOG: Endpoint =
 
 /// A path with `{}` filled in by an already encoded segment.
 pub fn with_parent(path: &str, segment: &str) -> String {
-    path.replace("{}", segment)
+    fill(path, Some(segment), None)
+}
+
+/// A path with its parent (`{}`) and its row's id (`{id}`) filled in, each an already
+/// encoded segment.
+pub fn fill(path: &str, parent: Option<&str>, id: Option<&str>) -> String {
+    let path = match parent {
+        Some(p) => path.replace("{}", p),
+        None => path.to_string(),
+    };
+    match id {
+        Some(i) => path.replace("{id}", i),
+        None => path,
+    }
 }
 
 #[cfg(test)]
