@@ -9,7 +9,7 @@ use super::report::{raise, OrRaise};
 use super::table::{current_user, server_config, usable_server};
 use crate::error::Error;
 use crate::jira::endpoints::{with_parent, ISSUE_ATTACH};
-use crate::jira::{Client, UNRESERVED};
+use crate::jira::{segment, Client};
 
 /// Attaches `content` as file `filename` to issue `issue_key`; the new attachment's id. The
 /// caller needs USAGE on `server`; Jira keeps the file whatever the transaction does.
@@ -30,7 +30,12 @@ fn add_attachment(server: &str, issue_key: &str, filename: &str, content: &[u8])
     }
     let client = Client::shared(&config).or_raise();
     let deployment = wait(client.deployment());
-    let key = percent_encoding::utf8_percent_encode(issue_key, UNRESERVED).to_string();
+    let Some(key) = segment(issue_key) else {
+        raise(Error::InvalidParameter {
+            message: format!("\"{issue_key}\" is not a Jira issue key"),
+            hint: "An issue key is never empty, \".\" or \"..\".".into(),
+        })
+    };
     let path = with_parent(ISSUE_ATTACH.on(deployment).or_raise(), &key);
     let answer = wait(client.upload(&path, filename, content));
     let id = answer

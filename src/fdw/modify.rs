@@ -21,7 +21,7 @@ use super::values::value;
 use crate::catalog::{self, fields_for, Column, Entity, Rule, Write, Writes};
 use crate::error::{Error, Result};
 use crate::jira::endpoints::{self, Deployment};
-use crate::jira::{issues_by_ids, Client, UNRESERVED};
+use crate::jira::{issues_by_ids, segment, Client};
 use crate::jql;
 
 /// The junk column that carries the row identity (the issue's id or key) to UPDATE and DELETE.
@@ -605,14 +605,19 @@ unsafe fn identity(state: &ModifyState, plan_slot: *mut pg_sys::TupleTableSlot) 
         hint: "Rows are changed by their id (or an issue's key).".into(),
     })?;
     Ok(Row {
-        id: utf8_percent_segment(&id),
-        parent: parent.as_deref().map(utf8_percent_segment),
+        id: segment_of(&id)?,
+        parent: parent.as_deref().map(segment_of).transpose()?,
         shown: key.unwrap_or(id),
     })
 }
 
-fn utf8_percent_segment(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, UNRESERVED).to_string()
+/// A key or id as one path segment; `.`, `..` and the empty string, which URL parsing would
+/// resolve against the path, are refused.
+fn segment_of(text: &str) -> Result<String> {
+    segment(text).ok_or_else(|| Error::InvalidParameter {
+        message: format!("\"{text}\" is not a Jira key or id"),
+        hint: "A key or id is never empty, \".\" or \"..\".".into(),
+    })
 }
 
 /// The state begin_foreign_modify left in `rinfo`.
@@ -760,7 +765,12 @@ pub unsafe extern "C-unwind" fn exec_foreign_insert(
         let state = state_of(rinfo);
         let values = row_values(state, slot).or_raise();
         let change = catalog::change(&values, state.deployment()).or_raise();
-        let parent = change.parent.as_deref().map(utf8_percent_segment);
+        let parent = change
+            .parent
+            .as_deref()
+            .map(segment_of)
+            .transpose()
+            .or_raise();
         let path = state
             .path(state.writes.create, parent.as_deref(), None)
             .or_raise();

@@ -10,7 +10,7 @@ mod server_search;
 mod worklogs;
 
 pub use client::{party_json, party_text, transport_error, Client};
-pub use listing::UNRESERVED;
+pub use listing::{segment, UNRESERVED};
 pub use pager::{approximate_count, issues_by_ids, Pager};
 pub use runtime::block_on;
 pub use server_search::first_server_query;

@@ -512,6 +512,14 @@ pub fn comments_round_trip() {
         "UPDATE w7_comments SET created = now() WHERE issue_key = 'ALPHA-1' AND id = {id}"
     ));
     assert!(err.contains("Writable columns: issue_key, body"), "{err}");
+    // A parent that URL parsing would resolve away is refused, and nothing is sent.
+    fake.clear_requests();
+    let err = error_of("INSERT INTO w7_comments (issue_key, body) VALUES ('..', 'up')");
+    assert!(
+        err.starts_with("22023 \"..\" is not a Jira key or id"),
+        "{err}"
+    );
+    assert!(fake.requests().is_empty(), "{:?}", fake.requested_paths());
     let err = error_of("INSERT INTO w7_comments (body) VALUES ('orphan')");
     assert!(
         err.starts_with("22023 a row of Jira's comments needs its parent (column issue_key)"),
@@ -773,6 +781,11 @@ pub fn attachments_are_uploaded_and_deleted() {
     assert_eq!(row, "notes.txt|11|text/plain");
     let err = error_of("INSERT INTO w12_attachments (issue_key, filename) VALUES ('ALPHA-1', 'x')");
     assert!(err.contains("jira_fdw.add_attachment"), "{err}");
+    let err = error_of("SELECT jira_fdw.add_attachment('w12', '..', 'notes.txt', '\\x00')");
+    assert!(
+        err.starts_with("22023 \"..\" is not a Jira issue key"),
+        "{err}"
+    );
     let err =
         error_of("SELECT jira_fdw.add_attachment('w12', 'ALPHA-1', '../etc/passwd', '\\x00')");
     assert!(
