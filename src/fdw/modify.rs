@@ -31,11 +31,31 @@ const PARENT: &CStr = c"jira_fdw_parent";
 /// The junk column that carries an issue's key beside its id, for what the ledger says.
 const KEY: &CStr = c"jira_fdw_key";
 
+/// The statement a modification runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Operation {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Operation {
+    /// The operation of a ModifyTable (the executor calls the FDW for these three only).
+    fn of(command: pg_sys::CmdType::Type) -> Operation {
+        match command {
+            pg_sys::CmdType::CMD_INSERT => Operation::Insert,
+            pg_sys::CmdType::CMD_UPDATE => Operation::Update,
+            _ => Operation::Delete,
+        }
+    }
+}
+
 /// What the planner decided for a modification, kept in the plan's `fdw_private`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ModifyPlan {
-    /// `insert`, `update` or `delete`.
-    operation: String,
+    /// The statement.
+    operation: Operation,
     /// Attribute numbers (1-based) whose values are sent: the columns an INSERT gives or an
     /// UPDATE sets.
     attnums: Vec<usize>,
@@ -98,11 +118,12 @@ fn identity_of(def: &TableDef) -> Option<(usize, bool)> {
         })
 }
 
-/// The attribute index of a child table's parent column (a comment's `issue_key`).
+/// The attribute index of the table's parent column (a comment's `issue_key`, a version's
+/// `project_key`, a sprint's `board_id`).
 fn parent_of(def: &TableDef) -> Option<usize> {
     def.columns
         .iter()
-        .position(|c| c.is_some_and(|c| c.writer() == Write::Parent))
+        .position(|c| c.is_some_and(|c| c.rule == Rule::Parent))
 }
 
 /// Whether the entity's rows belong to a parent (their paths name it).
@@ -137,19 +158,47 @@ fn writable(def: &TableDef) -> String {
     }
 }
 
-/// Refuses what cannot be written before anything is planned further: other entities,
-/// `read_only` tables, read-only columns.
-fn check(def: &TableDef, read_only: bool, attnums: &[usize]) -> Result<()> {
-    if def.entity.writes().is_none() {
+/// Refuses what cannot be written, before anything is sent: other entities, statements the
+/// entity's rows do not take, RETURNING where Jira's answer does not name the row, `read_only`
+/// tables, read-only columns. Returns where the entity's rows are changed.
+fn check(
+    def: &TableDef,
+    read_only: bool,
+    operation: Operation,
+    returning: bool,
+    attnums: &[usize],
+) -> Result<Writes> {
+    let name = def.entity.name();
+    let Some(writes) = def.entity.writes() else {
         return Err(Error::Definition {
-            message: format!(
-                "the Jira entity \"{}\" cannot be changed from SQL",
-                def.entity.name()
-            ),
+            message: format!("the Jira entity \"{name}\" cannot be changed from SQL"),
             hint: Some(format!(
                 "INSERT, UPDATE and DELETE work on tables of: {}.",
                 writable_entities()
             )),
+        });
+    };
+    if operation == Operation::Insert && !writes.inserts {
+        return Err(Error::Definition {
+            message: format!("rows of Jira's {name} are not created with INSERT"),
+            hint: Some(
+                "Upload a file with jira_fdw.add_attachment(server, issue_key, filename, content)."
+                    .into(),
+            ),
+        });
+    }
+    if operation == Operation::Update && !writes.edits {
+        return Err(Error::Definition {
+            message: format!("Jira's {name} cannot be edited, only added and deleted"),
+            hint: Some("DELETE the row and INSERT the one you want.".into()),
+        });
+    }
+    if returning && !writes.answers_id && operation != Operation::Delete {
+        return Err(Error::Definition {
+            message: format!("RETURNING is not available for {name}"),
+            hint: Some(
+                "Jira's answer to a create does not name the row; SELECT it afterwards.".into(),
+            ),
         });
     }
     if read_only {
@@ -172,7 +221,7 @@ fn check(def: &TableDef, read_only: bool, attnums: &[usize]) -> Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(writes)
 }
 
 /// The attribute numbers in a column bitmapset of a range table entry.
@@ -265,24 +314,16 @@ unsafe fn identity_vars(
         }
         // The parent travels with the row when the table has it (RETURNING reads it back);
         // a child's paths need it.
-        let parent_column = def
-            .columns
-            .iter()
-            .position(|c| c.is_some_and(|c| c.rule == Rule::Parent));
-        if let Some(parent) = parent_column.filter(|_| !is_child(def.entity)) {
-            out.push((parent, PARENT));
-        }
-        if is_child(def.entity) {
-            let Some(parent) = parent_of(&def) else {
-                raise(Error::Definition {
-                    message: format!(
-                        "UPDATE and DELETE on a Jira {} table need its parent column",
-                        def.entity.name()
-                    ),
-                    hint: Some("ALTER FOREIGN TABLE ... ADD COLUMN issue_key text".into()),
-                })
-            };
-            out.push((parent, PARENT));
+        match parent_of(&def) {
+            Some(parent) => out.push((parent, PARENT)),
+            None if is_child(def.entity) => raise(Error::Definition {
+                message: format!(
+                    "UPDATE and DELETE on a Jira {} table need its parent column",
+                    def.entity.name()
+                ),
+                hint: Some("ALTER FOREIGN TABLE ... ADD COLUMN issue_key text".into()),
+            }),
+            None => {}
         }
         out.into_iter()
             .map(|(index, name)| {
@@ -364,34 +405,14 @@ pub unsafe extern "C-unwind" fn plan_foreign_modify(
         let attnums = target_attnums(root, rte, operation);
         let returning = !(*plan).returningLists.is_null()
             && !pg_sys::list_nth((*plan).returningLists, subplan_index).is_null();
-        if let Some(writes) = def.entity.writes() {
-            let name = def.entity.name();
-            if operation == pg_sys::CmdType::CMD_INSERT && !writes.inserts {
-                raise(Error::Definition {
-                    message: format!("rows of Jira's {name} are not created with INSERT"),
-                    hint: Some(
-                        "Upload a file with jira_fdw.add_attachment(server, issue_key, filename, content)."
-                            .into(),
-                    ),
-                });
-            }
-            if operation == pg_sys::CmdType::CMD_UPDATE && !writes.edits {
-                raise(Error::Definition {
-                    message: format!("Jira's {name} cannot be edited, only added and deleted"),
-                    hint: Some("DELETE the row and INSERT the one you want.".into()),
-                });
-            }
-            if returning && !writes.answers_id && operation != pg_sys::CmdType::CMD_DELETE {
-                raise(Error::Definition {
-                    message: format!("RETURNING is not available for {name}"),
-                    hint: Some(
-                        "Jira's answer to a create does not name the row; SELECT it afterwards."
-                            .into(),
-                    ),
-                });
-            }
-        }
-        check(&def, config.read_only, &attnums).or_raise();
+        check(
+            &def,
+            config.read_only,
+            Operation::of(operation),
+            returning,
+            &attnums,
+        )
+        .or_raise();
         let deployment = config.deployment.or_else(|| {
             Client::shared(&config)
                 .ok()
@@ -406,12 +427,7 @@ pub unsafe extern "C-unwind" fn plan_foreign_modify(
         });
         let data = ModifyPlan {
             status,
-            operation: match operation {
-                pg_sys::CmdType::CMD_INSERT => "insert",
-                pg_sys::CmdType::CMD_UPDATE => "update",
-                _ => "delete",
-            }
-            .into(),
+            operation: Operation::of(operation),
             attnums,
             returning,
             deployment: deployment.map(|d| d.keyword().to_string()),
@@ -463,7 +479,14 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
         let user = table::scan_user(pg_sys::ExecGetResultRelCheckAsUser(rinfo, estate));
         let def = table::load(relid, user).or_raise();
         let config = table::connection_config(&def).or_raise();
-        check(&def, config.read_only, &plan.attnums).or_raise();
+        let writes = check(
+            &def,
+            config.read_only,
+            plan.operation,
+            plan.returning,
+            &plan.attnums,
+        )
+        .or_raise();
         let client = Client::shared(&config).or_raise();
         let columns = plan
             .attnums
@@ -476,7 +499,7 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
                     .map(|c| (a - 1, c))
             })
             .collect();
-        let (identity, parent, key, identity_is_id) = if plan.operation == "insert" {
+        let (identity, parent, key, identity_is_id) = if plan.operation == Operation::Insert {
             (0, 0, 0, false)
         } else {
             #[cfg(feature = "pg13")]
@@ -490,16 +513,8 @@ pub unsafe extern "C-unwind" fn begin_foreign_modify(
             let is_id = identity_of(&def).is_some_and(|(_, is_id)| is_id);
             (attno, parent, key, is_id)
         };
-        let Some(writes) = def.entity.writes() else {
-            raise(Error::Internal(
-                "a modification of a table that cannot be changed".into(),
-            ))
-        };
-        let parent_type = def
-            .columns
-            .iter()
-            .flatten()
-            .find(|c| c.rule == Rule::Parent)
+        let parent_type = parent_of(&def)
+            .and_then(|i| def.columns[i])
             .map_or(pg_sys::TEXTOID, |c| table::type_oid(c.ty));
         let state = ModifyState {
             plan,
@@ -1050,11 +1065,11 @@ pub unsafe extern "C-unwind" fn explain_foreign_modify(
         .as_deref()
         .and_then(|d| Deployment::parse(d).ok().flatten());
     let one = writes.one.shown(known);
-    let mut requests = match plan.operation.as_str() {
-        "insert" => vec![format!("POST {}", writes.create.shown(known))],
-        "update" if writes.edits_by_post => vec![format!("POST {one}")],
-        "update" => vec![format!("PUT {one}")],
-        _ => vec![format!("DELETE {one}")],
+    let mut requests = match plan.operation {
+        Operation::Insert => vec![format!("POST {}", writes.create.shown(known))],
+        Operation::Update if writes.edits_by_post => vec![format!("POST {one}")],
+        Operation::Update => vec![format!("PUT {one}")],
+        Operation::Delete => vec![format!("DELETE {one}")],
     };
     if plan.status {
         requests.push(format!(
